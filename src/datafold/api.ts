@@ -1,0 +1,85 @@
+import { z } from 'zod';
+import type { DiffEntry } from '../diffs.js';
+import { ActionError } from '../errors.js';
+import type { DatafoldHttp } from './http.js';
+
+const runId = z.number().int().nullable();
+const submitAnswer = z.object({ ci_run_id: runId, run_id: runId });
+const triggerAnswer = z.object({ ci_run_id: z.number().int() });
+const ciRun = z.object({ id: z.number().int(), status: z.string(), pr_sha: z.string().optional() });
+const runsAnswer = z.array(ciRun);
+
+export type CiRun = z.infer<typeof ciRun>;
+
+export interface Submission {
+  ciRunId: number | null;
+  runId: number | null;
+  /** An earlier attempt may have been accepted before its answer was lost. */
+  uncertain: boolean;
+}
+
+export interface TriggerRequest {
+  pr_number: number;
+  base_branch: string;
+  base_sha: string;
+  pr_sha: string;
+  pr_branch: string;
+}
+
+/** Datafold's CI API, as the official SDK calls it. */
+export class DatafoldApi {
+  constructor(
+    private readonly http: DatafoldHttp,
+    private readonly ciConfigId: number
+  ) {}
+
+  get #notFound(): string {
+    return `there is no CI config ${this.ciConfigId} on ${this.http.host}. Check "ci-config-id" against Datafold's CI settings page (and "host" for a dedicated deployment).`;
+  }
+
+  async submit(prNumber: number, entries: DiffEntry[]): Promise<Submission> {
+    const what = `the diffs for pull request #${prNumber}`;
+    const response = await this.http.request({
+      method: 'POST',
+      path: `/api/v1/ci/${this.ciConfigId}/${prNumber}`,
+      body: entries,
+      what: `submitting ${what}`,
+      notFound: this.#notFound
+    });
+    const answer = expect(submitAnswer, response.json, `Datafold's answer to ${what}`);
+    return { ciRunId: answer.ci_run_id, runId: answer.run_id, uncertain: response.uncertain };
+  }
+
+  async trigger(request: TriggerRequest): Promise<number> {
+    const response = await this.http.request({
+      method: 'POST',
+      path: `/api/v1/ci/${this.ciConfigId}/trigger`,
+      body: request,
+      what: `starting a CI run for pull request #${request.pr_number}`,
+      notFound: this.#notFound
+    });
+    return expect(triggerAnswer, response.json, "Datafold's answer to the CI run trigger").ci_run_id;
+  }
+
+  /** The newest CI run for a commit, if any. */
+  async latestRun(prSha: string): Promise<CiRun | undefined> {
+    const response = await this.http.request({
+      method: 'GET',
+      path: `/api/v1/ci/${this.ciConfigId}/runs?${new URLSearchParams({ pr_sha: prSha, limit: '1' })}`,
+      what: `listing the CI runs of commit ${prSha}`,
+      notFound: this.#notFound
+    });
+    return expect(runsAnswer, response.json, "Datafold's list of CI runs")[0];
+  }
+}
+
+function expect<T>(schema: z.ZodType<T>, json: unknown, what: string): T {
+  const result = schema.safeParse(json);
+  if (result.success) return result.data;
+  const shown = JSON.stringify(json) ?? String(json);
+  throw new ActionError(
+    `${what} is not what the CI API returns (${z.prettifyError(result.error).replace(/\n/g, ' ')}); it was: ${
+      shown.length > 200 ? `${shown.slice(0, 200)}…` : shown
+    }`
+  );
+}

@@ -1,0 +1,139 @@
+/** What is known about the pull request; `undefined` means "not known yet". */
+export interface PullRequestFacts {
+  number: number;
+  headSha?: string;
+  headRef?: string;
+  baseSha?: string;
+  baseRef?: string;
+  /** Read live from the API only: labels in an event payload can be stale. */
+  labels?: string[];
+  changedFiles?: number;
+  commitMessage?: string;
+}
+
+/** Where an event says the pull request is. */
+export type EventTarget =
+  | { kind: 'pull-request'; facts: PullRequestFacts }
+  | { kind: 'commit'; sha: string; commitMessage?: string }
+  | { kind: 'none'; reason: string };
+
+type Json = Record<string, unknown>;
+
+const PULL_REQUEST_EVENTS = new Set([
+  'pull_request',
+  'pull_request_target',
+  'pull_request_review',
+  'pull_request_review_comment'
+]);
+
+function object(value: unknown): Json | undefined {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Json) : undefined;
+}
+
+function string(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+function positiveInteger(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value > 0 ? value : undefined;
+}
+
+const ZERO_SHA = /^0+$/;
+
+/** Facts from a pull request object as GitHub's REST API and webhooks shape it. */
+export function factsFromPull(pull: Json, live: boolean): PullRequestFacts | undefined {
+  const number = positiveInteger(pull.number);
+  if (number === undefined) return undefined;
+  const head = object(pull.head);
+  const base = object(pull.base);
+  const labels = Array.isArray(pull.labels)
+    ? pull.labels.map((label) => string(object(label)?.name)).filter((name) => name !== undefined)
+    : undefined;
+  return {
+    number,
+    headSha: string(head?.sha),
+    headRef: string(head?.ref),
+    baseSha: string(base?.sha),
+    baseRef: string(base?.ref),
+    labels: live ? labels : undefined,
+    changedFiles: typeof pull.changed_files === 'number' ? pull.changed_files : undefined
+  };
+}
+
+/** Reads the pull request from the event payload, as SPEC's event table says; no I/O. */
+export function targetFromEvent(eventName: string, payload: Json, runnerSha: string): EventTarget {
+  if (PULL_REQUEST_EVENTS.has(eventName)) {
+    const facts = factsFromPull(object(payload.pull_request) ?? {}, false);
+    return facts
+      ? { kind: 'pull-request', facts }
+      : { kind: 'none', reason: `the ${eventName} event payload has no pull request number` };
+  }
+  switch (eventName) {
+    case 'issue_comment':
+      return fromIssueComment(payload);
+    case 'merge_group':
+      return fromMergeGroup(payload);
+    case 'workflow_run':
+      return fromWorkflowRun(payload);
+    case 'push':
+      return fromPush(payload, runnerSha);
+    default:
+      return commitTarget(runnerSha, undefined, `the ${eventName || 'unknown'} event names no commit`);
+  }
+}
+
+function commitTarget(sha: string | undefined, commitMessage: string | undefined, reason: string): EventTarget {
+  return sha && !ZERO_SHA.test(sha) ? { kind: 'commit', sha, commitMessage } : { kind: 'none', reason };
+}
+
+function fromIssueComment(payload: Json): EventTarget {
+  const issue = object(payload.issue);
+  const number = positiveInteger(issue?.number);
+  if (!issue?.pull_request || number === undefined) {
+    return { kind: 'none', reason: 'the comment is on an issue, not on a pull request' };
+  }
+  return { kind: 'pull-request', facts: { number } };
+}
+
+function fromMergeGroup(payload: Json): EventTarget {
+  const group = object(payload.merge_group);
+  const headRef = string(group?.head_ref) ?? '';
+  const number = positiveInteger(Number(/\/pr-(\d+)-[^/]*$/.exec(headRef)?.[1]));
+  if (number === undefined) {
+    return { kind: 'none', reason: `the merge queue ref "${headRef}" names no pull request` };
+  }
+  const baseRef = string(group?.base_ref)?.replace(/^refs\/heads\//, '');
+  return { kind: 'pull-request', facts: { number, baseRef } };
+}
+
+function fromWorkflowRun(payload: Json): EventTarget {
+  const run = object(payload.workflow_run);
+  const headCommit = object(run?.head_commit);
+  const message = string(headCommit?.message);
+  const pulls = Array.isArray(run?.pull_requests) ? run.pull_requests : [];
+  const facts = factsFromPull(object(pulls[0]) ?? {}, false);
+  if (facts) {
+    // The run's head commit is the pull request's head when their SHAs agree.
+    const commitMessage = facts.headSha && facts.headSha === string(headCommit?.id) ? message : undefined;
+    return { kind: 'pull-request', facts: { ...facts, commitMessage } };
+  }
+  // Runs from forks list no pull requests: find it by the commit.
+  return commitTarget(string(run?.head_sha), message, 'the workflow_run event names no commit');
+}
+
+function fromPush(payload: Json, runnerSha: string): EventTarget {
+  if (payload.deleted === true) return { kind: 'none', reason: 'the push deleted a branch' };
+  const message = string(object(payload.head_commit)?.message);
+  return commitTarget(string(payload.after) ?? runnerSha, message, 'the push event names no commit');
+}
+
+export interface CommitPull {
+  open: boolean;
+  facts: PullRequestFacts;
+}
+
+/** Of the pull requests containing a commit, the open one whose head it is, else the first open one. */
+export function choosePullForCommit(pulls: CommitPull[], sha: string): PullRequestFacts | undefined {
+  const open = pulls.filter((pull) => pull.open);
+  return (open.find((pull) => pull.facts.headSha === sha) ?? open[0])?.facts;
+}

@@ -1,0 +1,88 @@
+import * as core from '@actions/core';
+import { DatafoldApi } from './datafold/api.js';
+import { DatafoldHttp } from './datafold/http.js';
+import { ActionError, errorMessage } from './errors.js';
+import { lazyGitHub } from './github/client.js';
+import { parseInputs, readRawInputs, type Inputs } from './inputs.js';
+import { loadDiffs } from './load-diffs.js';
+import { findPullRequest, gatherRuleFacts, PullRequestSource } from './pull-request.js';
+import { setOutputs, writeSummary, type Outcome } from './report.js';
+import { findSkip, thresholdSkip, type Skip } from './rules.js';
+import { readRunnerContext } from './runner-context.js';
+import { submitDiffs } from './submit.js';
+import { waitForRun, waitTiming } from './wait.js';
+
+/** SPEC's pipeline: inputs → pull request → rules → diffs → submit (→ wait) → report. */
+export async function run(): Promise<void> {
+  const outcome: Outcome = { submitted: false };
+  let apiKey = '';
+  try {
+    const context = readRunnerContext();
+    const inputs = await core.group('Inputs', async () => {
+      const raw = readRawInputs();
+      apiKey = raw['api-key'];
+      return parseInputs(raw, context.workspace);
+    });
+    const source = new PullRequestSource(lazyGitHub(inputs.githubToken, context.owner, context.repo), context.workspace);
+
+    const search = await core.group('Pull request', () => findPullRequest(inputs.prNumber, context, source));
+    if ('notFound' in search) return skip(outcome, { reason: 'no-pull-request', level: 'notice', message: `Skipped: ${search.notFound}.` });
+    outcome.prNumber = search.found.number;
+    outcome.prUrl = `${context.serverUrl}/${context.owner}/${context.repo}/pull/${search.found.number}`;
+
+    const { facts: pr, ruleFacts } = await core.group('Rules', () => gatherRuleFacts(search.found, inputs, source));
+    outcome.headSha = pr.headSha;
+    const ruleSkip = findSkip(ruleFacts, inputs);
+    if (ruleSkip) return skip(outcome, ruleSkip);
+
+    outcome.entries = await core.group('Diffs', () => loadDiffs(inputs));
+    const overThreshold = thresholdSkip(outcome.entries.length, inputs.diffThreshold);
+    if (overThreshold) return skip(outcome, overThreshold);
+    if (inputs.dryRun) return skip(outcome, dryRun(inputs, pr.number, outcome.entries.length));
+
+    const api = new DatafoldApi(new DatafoldHttp(inputs.host, inputs.apiKey), inputs.ciConfigId);
+    const result = await core.group('Submit', () => submitDiffs(api, pr, outcome.entries ?? [], inputs.onMissingRun, source));
+    Object.assign(outcome, result);
+
+    if (inputs.wait && result.submitted) {
+      const { headSha } = await source.complete(pr, ['headSha']);
+      outcome.headSha = headSha;
+      if (headSha === undefined) throw new ActionError('Cannot wait for the CI run: the pull request head commit is unknown.');
+      outcome.runStatus = await core.group('Wait', () => waitForRun(api, headSha, waitTiming(inputs.waitTimeoutMinutes)));
+      if (outcome.runStatus !== 'done') {
+        throw new ActionError(`Datafold CI run ${outcome.ciRunId ?? ''} ended ${outcome.runStatus}: see the run in Datafold for why.`);
+      }
+    }
+  } catch (error) {
+    fail(outcome, error, apiKey);
+  } finally {
+    setOutputs(outcome);
+    await writeSummary(outcome).catch((error) => core.warning(`Could not write the job summary: ${errorMessage(error)}`));
+  }
+}
+
+function skip(outcome: Outcome, reason: Skip): void {
+  outcome.skip = reason;
+  if (reason.level === 'warning') core.warning(reason.message);
+  else core.notice(reason.message);
+}
+
+function dryRun(inputs: Inputs, prNumber: number, count: number): Skip {
+  return {
+    reason: 'dry-run',
+    level: 'notice',
+    message: `Dry run: would POST ${count} diff ${count === 1 ? 'entry' : 'entries'} to ${inputs.host}/api/v1/ci/${inputs.ciConfigId}/${prNumber}; nothing was sent.`
+  };
+}
+
+/** Reports a failure with no stack trace for the user's mistakes, and never with the API key. */
+function fail(outcome: Outcome, error: unknown, apiKey: string): void {
+  const redact = (text: string) => (apiKey === '' ? text : text.split(apiKey).join('***'));
+  if (error instanceof ActionError) {
+    for (const { message, ...where } of error.annotations) core.error(redact(message), where);
+  } else {
+    core.debug(redact((error as Error)?.stack ?? String(error)));
+  }
+  outcome.failure = redact(errorMessage(error));
+  core.setFailed(outcome.failure);
+}

@@ -1,0 +1,86 @@
+import * as core from '@actions/core';
+import type { DiffEntry } from './diffs.js';
+import type { Skip } from './rules.js';
+
+/** Everything the run learnt, filled in stage by stage; what is unknown stays undefined. */
+export interface Outcome {
+  prNumber?: number;
+  prUrl?: string;
+  headSha?: string;
+  entries?: DiffEntry[];
+  submitted: boolean;
+  skip?: Skip;
+  ciRunId?: number | null;
+  runId?: number | null;
+  runStatus?: string;
+  failure?: string;
+}
+
+const SUMMARY_ROWS = 25;
+
+export function setOutputs(outcome: Outcome): void {
+  const text = (value: number | string | null | undefined) => (value === undefined || value === null ? '' : String(value));
+  core.setOutput('pr-number', text(outcome.prNumber));
+  core.setOutput('head-sha', text(outcome.headSha));
+  core.setOutput('submitted', String(outcome.submitted));
+  core.setOutput('skipped-reason', text(outcome.skip?.reason));
+  core.setOutput('diff-count', text(outcome.entries?.length));
+  core.setOutput('ci-run-id', text(outcome.ciRunId));
+  core.setOutput('run-id', text(outcome.runId));
+  core.setOutput('run-status', text(outcome.runStatus));
+}
+
+function escape(text: string): string {
+  return text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
+}
+
+function decision(outcome: Outcome): string {
+  if (outcome.failure !== undefined) return `❌ **Failed**: ${escape(outcome.failure)}`;
+  if (outcome.skip) return `⏭️ **Skipped** (\`${outcome.skip.reason}\`): ${escape(outcome.skip.message)}`;
+  if (outcome.submitted) {
+    const status = outcome.runStatus ? `; the CI run ended **${outcome.runStatus}**` : '';
+    return `✅ **Submitted** to Datafold${status}.`;
+  }
+  return '⚠️ **Not submitted**: Datafold had no CI run waiting for this pull request.';
+}
+
+/** The job summary: the decision, the pull request, Datafold's ids and the diffs. */
+export async function writeSummary(outcome: Outcome): Promise<void> {
+  if (!process.env.GITHUB_STEP_SUMMARY) return;
+  const summary = core.summary.addHeading('Datafold CI', 2).addRaw(`<p>${decision(outcome)}</p>`, true);
+  const facts: string[] = [];
+  if (outcome.prNumber !== undefined) {
+    const label = `#${outcome.prNumber}`;
+    facts.push(`Pull request: ${outcome.prUrl ? `<a href="${escape(outcome.prUrl)}">${label}</a>` : label}`);
+  }
+  if (outcome.headSha) facts.push(`Head commit: <code>${escape(outcome.headSha)}</code>`);
+  if (outcome.ciRunId != null) facts.push(`Datafold CI run: <code>${outcome.ciRunId}</code>`);
+  if (outcome.runId != null) facts.push(`Datafold run: <code>${outcome.runId}</code>`);
+  if (facts.length > 0) summary.addList(facts);
+  const entries = outcome.entries ?? [];
+  if (entries.length > 0) {
+    const cell = (items: string[] | null) => (items === null ? '<em>null</em>' : escape(items.join(', ')));
+    summary.addTable([
+      [
+        { data: 'prod', header: true },
+        { data: 'pr', header: true },
+        { data: 'pk', header: true },
+        { data: 'include_columns', header: true },
+        { data: 'exclude_columns', header: true }
+      ],
+      ...entries
+        .slice(0, SUMMARY_ROWS)
+        .map((entry) => [
+          escape(entry.prod),
+          escape(entry.pr),
+          cell(entry.pk),
+          cell(entry.include_columns),
+          cell(entry.exclude_columns)
+        ])
+    ]);
+    if (entries.length > SUMMARY_ROWS) {
+      summary.addRaw(`<p>… and ${entries.length - SUMMARY_ROWS} more of ${entries.length} diffs.</p>`, true);
+    }
+  }
+  await summary.write();
+}

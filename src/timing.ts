@@ -1,0 +1,8 @@
+/**
+ * A wait from SPEC (request timeout, back-off, polling), which the end-to-end tests shorten
+ * through `DATAFOLD_CI_ACTION_<NAME>` so fault cases do not sleep for real.
+ */
+export function tunedMs(name: string, fallback: number): number {
+  const value = Number(process.env[`DATAFOLD_CI_ACTION_${name}`] || NaN);
+  return Number.isFinite(value) && value >= 0 ? value : fallback;
+}
