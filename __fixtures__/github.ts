@@ -1,0 +1,13 @@
+import { jest } from '@jest/globals';
+import type { getCommitMessage as GetCommitMessage } from '../src/github/get-commit-message.js';
+import type { getPull as GetPull } from '../src/github/get-pull.js';
+import type { listPullFiles as ListPullFiles } from '../src/github/list-pull-files.js';
+import type { listPullsForCommit as ListPullsForCommit } from '../src/github/list-pulls-for-commit.js';
+import type { readLocalCommitMessage as ReadLocalCommitMessage } from '../src/commit-message.js';
+
+/** Typed fakes of the one-call-per-file GitHub modules and of the local git read. */
+export const getPull = jest.fn<typeof GetPull>();
+export const listPullsForCommit = jest.fn<typeof ListPullsForCommit>();
+export const getCommitMessage = jest.fn<typeof GetCommitMessage>();
+export const listPullFiles = jest.fn<typeof ListPullFiles>();
+export const readLocalCommitMessage = jest.fn<typeof ReadLocalCommitMessage>();
