@@ -250,7 +250,7 @@ class DiffsChecker {
     entry.finish();
     const { prod, pr } = entry;
     if (prod !== undefined && pr !== undefined) {
-      const tables = JSON.stringify([prod, pr]);
+      const tables = `${prod.length}:${prod}${pr}`; // length-prefixed: unambiguous, cheap
       const first = this.firstWithTables.get(tables);
       if (first === undefined) this.firstWithTables.set(tables, entry.number);
       else
@@ -276,15 +276,17 @@ class EntryChecker {
     exclude_columns?: ColumnList;
   } = {};
 
-  readonly label: string;
-
   constructor(
     readonly number: number,
     readonly offset: number,
     private readonly report: Report
   ) {
-    this.label = `entry ${number}`;
     this.errorsBefore = report.errors.length;
+  }
+
+  // Built on demand: most entries never need it, and a large file has many entries.
+  get label(): string {
+    return `entry ${this.number}`;
   }
 
   property(key: string, offset: number): void {
@@ -323,7 +325,7 @@ class EntryChecker {
       );
       return undefined;
     }
-    const list = new ColumnList(`${this.label}: ${quote(key)}`, this.report);
+    const list = new ColumnList(this, key, this.report);
     this.lists[key] = list;
     return list;
   }
@@ -387,9 +389,15 @@ class ColumnList {
   private count = 0;
 
   constructor(
-    private readonly subject: string, // e.g. `entry 2: "pk"`
+    private readonly entry: EntryChecker,
+    private readonly key: ListKey,
     private readonly report: Report
   ) {}
+
+  /** E.g. `entry 2: "pk"`, built only for a message. */
+  private get subject(): string {
+    return `${this.entry.label}: ${quote(this.key)}`;
+  }
 
   item(value: Value): void {
     this.count++;

@@ -1,0 +1,38 @@
+import { describe, expect, it, jest } from '@jest/globals';
+import type { CiRun, DatafoldApi } from '../src/datafold/api.js';
+import { waitForRun, waitTiming } from '../src/wait.js';
+
+const SHA = 'a'.repeat(40);
+const fast = { pollIntervalMs: 1, appearWithinMs: 30, timeoutMs: 200 };
+
+function apiAnswering(...runs: (CiRun | undefined)[]) {
+  const latestRun = jest.fn<DatafoldApi['latestRun']>();
+  for (const run of runs) latestRun.mockResolvedValueOnce(run);
+  latestRun.mockResolvedValue(runs.at(-1));
+  return { api: { latestRun } as unknown as DatafoldApi, latestRun };
+}
+
+describe('waitForRun', () => {
+  it.each(['done', 'failed', 'cancelled'])('returns the final status %s', async (status) => {
+    const { api, latestRun } = apiAnswering(undefined, { id: 1, status: 'running' }, { id: 1, status });
+    await expect(waitForRun(api, SHA, fast)).resolves.toBe(status);
+    expect(latestRun).toHaveBeenCalledTimes(3);
+    expect(latestRun).toHaveBeenCalledWith(SHA);
+  });
+
+  it('fails when no run appears in time', async () => {
+    const { api } = apiAnswering(undefined);
+    await expect(waitForRun(api, SHA, fast)).rejects.toThrow(`Datafold lists no CI run for commit ${SHA}`);
+  });
+
+  it('fails at the timeout while the run goes on', async () => {
+    const { api } = apiAnswering({ id: 5, status: 'running' });
+    await expect(waitForRun(api, SHA, { ...fast, timeoutMs: 20 })).rejects.toThrow(
+      /CI run 5 is still running after \d+ s: gave up waiting \("wait-timeout-minutes"\)/
+    );
+  });
+
+  it('polls every 5 s and waits for the run to appear for 60 s by default', () => {
+    expect(waitTiming(2)).toEqual({ pollIntervalMs: 5000, appearWithinMs: 60000, timeoutMs: 120000 });
+  });
+});
