@@ -21,7 +21,9 @@ export async function run(): Promise<void> {
     const inputs = await core.group('Inputs', async () => {
       const raw = readRawInputs();
       apiKey = raw['api-key'];
-      return parseInputs(raw, context.workspace);
+      const inputs = parseInputs(raw, context.workspace);
+      core.info(`Datafold ${inputs.host}, CI config ${inputs.ciConfigId}, diffs from ${inputs.diffs.kind === 'file' ? inputs.diffs.path : '"diffs-json"'}.`);
+      return inputs;
     });
     const source = new PullRequestSource(lazyGitHub(inputs.githubToken, context.owner, context.repo), context.workspace);
 
@@ -34,11 +36,15 @@ export async function run(): Promise<void> {
     outcome.headSha = pr.headSha;
     const ruleSkip = findSkip(ruleFacts, inputs);
     if (ruleSkip) return skip(outcome, ruleSkip);
+    core.info(`Head commit ${pr.headSha ?? '(not needed)'}; no skip rule applies.`);
 
     outcome.entries = await core.group('Diffs', () => loadDiffs(inputs));
     const overThreshold = thresholdSkip(outcome.entries.length, inputs.diffThreshold);
     if (overThreshold) return skip(outcome, overThreshold);
-    if (inputs.dryRun) return skip(outcome, dryRun(inputs, pr.number, outcome.entries.length));
+    if (inputs.dryRun) {
+      core.info(JSON.stringify(outcome.entries, null, 2));
+      return skip(outcome, dryRun(inputs, pr.number, outcome.entries.length));
+    }
 
     const api = new DatafoldApi(new DatafoldHttp(inputs.host, inputs.apiKey), inputs.ciConfigId);
     const result = await core.group('Submit', () => submitDiffs(api, pr, outcome.entries ?? [], inputs.onMissingRun, source));

@@ -41,13 +41,20 @@ export async function findPullRequest(
   context: RunnerContext,
   source: PullRequestSource
 ): Promise<PullRequestSearch> {
-  if (prNumber !== undefined) return { found: await source.pull(prNumber) };
+  if (prNumber !== undefined) {
+    core.info(`Pull request #${prNumber}, from the "pr-number" input.`);
+    return { found: await source.pull(prNumber) };
+  }
   const target = targetFromEvent(context.eventName, context.payload, context.sha);
   if (target.kind === 'none') return { notFound: target.reason };
-  if (target.kind === 'pull-request') return { found: target.facts };
+  if (target.kind === 'pull-request') {
+    core.info(`Pull request #${target.facts.number}, from the ${context.eventName} event.`);
+    return { found: target.facts };
+  }
   const pulls = await listPullsForCommit(await source.github(), target.sha);
   const facts = choosePullForCommit(pulls, target.sha);
   if (!facts) return { notFound: `no open pull request contains commit ${target.sha}` };
+  core.info(`Pull request #${facts.number}, found by commit ${target.sha} of the ${context.eventName} event.`);
   const commitMessage = facts.headSha === target.sha ? target.commitMessage : undefined;
   return { found: { ...facts, commitMessage } };
 }
