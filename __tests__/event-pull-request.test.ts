@@ -5,11 +5,18 @@ import { choosePullForCommit, targetFromEvent } from '../src/event-pull-request.
 const RUNNER_SHA = 'f'.repeat(40);
 
 describe('targetFromEvent', () => {
-  it.each(['pull_request', 'pull_request_target', 'pull_request_review', 'pull_request_review_comment'])(
+  it.each([
+    'pull_request',
+    'pull_request_target',
+    'pull_request_review',
+    'pull_request_review_comment'
+  ])(
     'reads the number, SHAs and branches of every %s example, never the stale labels',
     (eventName) => {
       // pull_request_target payloads are shaped like pull_request ones.
-      for (const payload of examples(eventName === 'pull_request_target' ? 'pull_request' : eventName)) {
+      for (const payload of examples(
+        eventName === 'pull_request_target' ? 'pull_request' : eventName
+      )) {
         const pull = payload.pull_request;
         expect(targetFromEvent(eventName, payload, RUNNER_SHA)).toEqual({
           kind: 'pull-request',
@@ -30,14 +37,18 @@ describe('targetFromEvent', () => {
   it('never takes GITHUB_SHA (the merge commit) as the head of a pull_request', () => {
     const payload = example('pull_request', (p) => p.action === 'synchronize');
     const target = targetFromEvent('pull_request', payload, RUNNER_SHA);
-    expect(target.kind === 'pull-request' && target.facts.headSha).toBe(payload.pull_request.head.sha);
+    expect(target.kind === 'pull-request' && target.facts.headSha).toBe(
+      payload.pull_request.head.sha
+    );
     expect(payload.pull_request.head.sha).not.toBe(RUNNER_SHA);
   });
 
   it('takes the issue number of a comment on a pull request', () => {
     const payload = example('issue_comment', (p) => p.action === 'created');
     payload.issue.number = 77;
-    payload.issue.pull_request = { url: 'https://api.github.com/repos/Codertocat/Hello-World/pulls/77' };
+    payload.issue.pull_request = {
+      url: 'https://api.github.com/repos/Codertocat/Hello-World/pulls/77'
+    };
     expect(targetFromEvent('issue_comment', payload, RUNNER_SHA)).toEqual({
       kind: 'pull-request',
       facts: { number: 77 }
@@ -96,7 +107,9 @@ describe('targetFromEvent', () => {
   });
 
   it('looks a fork workflow_run up by its head SHA (empty pull_requests)', () => {
-    for (const payload of examples('workflow_run').filter((p) => p.workflow_run.pull_requests.length === 0)) {
+    for (const payload of examples('workflow_run').filter(
+      (p) => p.workflow_run.pull_requests.length === 0
+    )) {
       expect(targetFromEvent('workflow_run', payload, RUNNER_SHA)).toEqual({
         kind: 'commit',
         sha: payload.workflow_run.head_sha,
@@ -116,17 +129,23 @@ describe('targetFromEvent', () => {
 
   it('finds no pull request for a push that deleted a branch', () => {
     const payload = example('push', (p) => p.deleted);
-    expect(targetFromEvent('push', payload, RUNNER_SHA)).toEqual({ kind: 'none', reason: 'the push deleted a branch' });
-  });
-
-  it.each(['workflow_dispatch', 'schedule', 'repository_dispatch'])('looks %s up by GITHUB_SHA', (eventName) => {
-    const payload = eventName === 'workflow_dispatch' ? example('workflow_dispatch') : {};
-    expect(targetFromEvent(eventName, payload, RUNNER_SHA)).toEqual({
-      kind: 'commit',
-      sha: RUNNER_SHA,
-      commitMessage: undefined
+    expect(targetFromEvent('push', payload, RUNNER_SHA)).toEqual({
+      kind: 'none',
+      reason: 'the push deleted a branch'
     });
   });
+
+  it.each(['workflow_dispatch', 'schedule', 'repository_dispatch'])(
+    'looks %s up by GITHUB_SHA',
+    (eventName) => {
+      const payload = eventName === 'workflow_dispatch' ? example('workflow_dispatch') : {};
+      expect(targetFromEvent(eventName, payload, RUNNER_SHA)).toEqual({
+        kind: 'commit',
+        sha: RUNNER_SHA,
+        commitMessage: undefined
+      });
+    }
+  );
 
   it('finds nothing when there is no commit to look up', () => {
     expect(targetFromEvent('workflow_dispatch', {}, '').kind).toBe('none');
@@ -135,15 +154,23 @@ describe('targetFromEvent', () => {
 
 describe('choosePullForCommit', () => {
   const sha = 'a'.repeat(40);
-  const pull = (number: number, open: boolean, headSha: string) => ({ open, facts: { number, headSha } });
+  const pull = (number: number, open: boolean, headSha: string) => ({
+    open,
+    facts: { number, headSha }
+  });
 
   it('prefers the open pull request whose head is the commit', () => {
-    const chosen = choosePullForCommit([pull(1, true, 'b'.repeat(40)), pull(2, false, sha), pull(3, true, sha)], sha);
+    const chosen = choosePullForCommit(
+      [pull(1, true, 'b'.repeat(40)), pull(2, false, sha), pull(3, true, sha)],
+      sha
+    );
     expect(chosen?.number).toBe(3);
   });
 
   it('falls back to the first open pull request containing the commit', () => {
-    expect(choosePullForCommit([pull(1, false, sha), pull(4, true, 'c'.repeat(40))], sha)?.number).toBe(4);
+    expect(
+      choosePullForCommit([pull(1, false, sha), pull(4, true, 'c'.repeat(40))], sha)?.number
+    ).toBe(4);
   });
 
   it('finds none when every pull request is closed', () => {

@@ -71,37 +71,71 @@ describe('parseInputs', () => {
   });
 
   it('uses the defaults for inputs the runner left empty', () => {
-    const inputs = parseInputs({ ...valid, 'on-missing-run': '', wait: '', 'wait-timeout-minutes': '', 'dry-run': '' }, '/w');
-    expect([inputs.onMissingRun, inputs.wait, inputs.waitTimeoutMinutes, inputs.dryRun]).toEqual(['warn', false, 60, false]);
+    const inputs = parseInputs(
+      { ...valid, 'on-missing-run': '', wait: '', 'wait-timeout-minutes': '', 'dry-run': '' },
+      '/w'
+    );
+    expect([inputs.onMissingRun, inputs.wait, inputs.waitTimeoutMinutes, inputs.dryRun]).toEqual([
+      'warn',
+      false,
+      60,
+      false
+    ]);
   });
 
   it('takes inline diffs-json instead of a file', () => {
-    expect(parseInputs({ ...valid, diffs: '', 'diffs-json': '[]' }, '/w').diffs).toEqual({ kind: 'inline' });
+    expect(parseInputs({ ...valid, diffs: '', 'diffs-json': '[]' }, '/w').diffs).toEqual({
+      kind: 'inline'
+    });
   });
 
   it.each([
-    [{ 'ci-config-id': 'abc' }, `Input "ci-config-id": "abc" is not valid: use the CI config ID from Datafold's CI settings page, e.g. 123`],
+    [
+      { 'ci-config-id': 'abc' },
+      `Input "ci-config-id": "abc" is not valid: use the CI config ID from Datafold's CI settings page, e.g. 123`
+    ],
     [{ 'ci-config-id': '0' }, 'Input "ci-config-id": "0" is not valid'],
     [{ 'ci-config-id': '' }, 'Input "ci-config-id": "" is not valid'],
-    [{ 'pr-number': '-3' }, 'Input "pr-number": "-3" is not valid: use a pull request number such as 42'],
+    [
+      { 'pr-number': '-3' },
+      'Input "pr-number": "-3" is not valid: use a pull request number such as 42'
+    ],
     [{ 'diff-threshold': '1.5' }, 'Input "diff-threshold": "1.5" is not valid'],
-    [{ 'on-missing-run': 'retry' }, 'Input "on-missing-run": "retry" is not valid: use warn, fail or trigger'],
+    [
+      { 'on-missing-run': 'retry' },
+      'Input "on-missing-run": "retry" is not valid: use warn, fail or trigger'
+    ],
     [{ wait: 'yes' }, 'Input "wait": "yes" is not valid: use true or false'],
     [{ 'dry-run': '1' }, 'Input "dry-run": "1" is not valid: use true or false'],
-    [{ 'wait-timeout-minutes': '0' }, 'Input "wait-timeout-minutes": "0" is not valid: use a number of minutes'],
-    [{ host: 'http://datafold.example.com' }, 'Input "host": "http://datafold.example.com" is not valid: use the https:// address'],
+    [
+      { 'wait-timeout-minutes': '0' },
+      'Input "wait-timeout-minutes": "0" is not valid: use a number of minutes'
+    ],
+    [
+      { host: 'http://datafold.example.com' },
+      'Input "host": "http://datafold.example.com" is not valid: use the https:// address'
+    ],
     [{ host: 'app.datafold.com' }, 'Input "host": "app.datafold.com" is not valid'],
-    [{ host: 'https://user:pw@app.datafold.com' }, 'Input "host": "https://user:pw@app.datafold.com" is not valid'],
+    [
+      { host: 'https://user:pw@app.datafold.com' },
+      'Input "host": "https://user:pw@app.datafold.com" is not valid'
+    ],
     [{ diffs: '' }, 'Input "diffs": set "diffs" to the path of your diffs file'],
     [{ 'diffs-json': '[]' }, 'Input "diffs": set only one of "diffs" and "diffs-json", not both'],
-    [{ 'api-key': '' }, 'GitHub does not pass secrets to workflows triggered by pull requests from forks']
+    [
+      { 'api-key': '' },
+      'GitHub does not pass secrets to workflows triggered by pull requests from forks'
+    ]
   ])('refuses %j, naming the input, the value and what is accepted', (overrides, message) => {
     expect(problem(overrides)).toContain(message);
   });
 
-  it.each(['http://localhost:8080', 'http://127.0.0.1:9/x', 'http://[::1]:3000'])('accepts plain http on loopback: %s', (host) => {
-    expect(parseInputs({ ...valid, host }, '/w').host).toBe(host.replace(/\/$/, ''));
-  });
+  it.each(['http://localhost:8080', 'http://127.0.0.1:9/x', 'http://[::1]:3000'])(
+    'accepts plain http on loopback: %s',
+    (host) => {
+      expect(parseInputs({ ...valid, host }, '/w').host).toBe(host.replace(/\/$/, ''));
+    }
+  );
 
   it('lets a dry run go without an API key', () => {
     expect(parseInputs({ ...valid, 'api-key': '', 'dry-run': 'true' }, '/w').apiKey).toBe('');
@@ -127,9 +161,13 @@ describe('readRawInputs', () => {
   it('falls back to the SDK environment variables for the key and host, and masks the key', () => {
     const writes: string[] = [];
     const write = process.stdout.write.bind(process.stdout);
-    process.stdout.write = ((chunk: string) => writes.push(String(chunk)) > 0) as typeof process.stdout.write;
+    process.stdout.write = ((chunk: string) =>
+      writes.push(String(chunk)) > 0) as typeof process.stdout.write;
     try {
-      const raw = readRawInputs({ DATAFOLD_APIKEY: 'from-env', DATAFOLD_HOST: 'https://dedicated.example.com' });
+      const raw = readRawInputs({
+        DATAFOLD_APIKEY: 'from-env',
+        DATAFOLD_HOST: 'https://dedicated.example.com'
+      });
       expect(raw['api-key']).toBe('from-env');
       expect(raw.host).toBe('https://dedicated.example.com');
     } finally {

@@ -6,21 +6,52 @@ import type { RunnerContext } from '../src/runner-context.js';
 import type { Rules } from '../src/rules.js';
 
 jest.unstable_mockModule('../src/github/get-pull.js', () => ({ getPull: fakes.getPull }));
-jest.unstable_mockModule('../src/github/list-pulls-for-commit.js', () => ({ listPullsForCommit: fakes.listPullsForCommit }));
-jest.unstable_mockModule('../src/github/get-commit-message.js', () => ({ getCommitMessage: fakes.getCommitMessage }));
-jest.unstable_mockModule('../src/github/list-pull-files.js', () => ({ listPullFiles: fakes.listPullFiles }));
-jest.unstable_mockModule('../src/commit-message.js', () => ({ readLocalCommitMessage: fakes.readLocalCommitMessage }));
+jest.unstable_mockModule('../src/github/list-pulls-for-commit.js', () => ({
+  listPullsForCommit: fakes.listPullsForCommit
+}));
+jest.unstable_mockModule('../src/github/get-commit-message.js', () => ({
+  getCommitMessage: fakes.getCommitMessage
+}));
+jest.unstable_mockModule('../src/github/list-pull-files.js', () => ({
+  listPullFiles: fakes.listPullFiles
+}));
+jest.unstable_mockModule('../src/commit-message.js', () => ({
+  readLocalCommitMessage: fakes.readLocalCommitMessage
+}));
 
-const { findPullRequest, gatherRuleFacts, PullRequestSource } = await import('../src/pull-request.js');
+const { findPullRequest, gatherRuleFacts, PullRequestSource } =
+  await import('../src/pull-request.js');
 
 const HEAD = '1'.repeat(40);
 const github = {} as GitHub;
 const noRules: Rules = { skipMarker: '', requireLabels: [], baseBranches: [], filesToIgnore: [] };
-const allRules: Rules = { skipMarker: 'datafold-skip-ci', requireLabels: ['datafold'], baseBranches: ['main'], filesToIgnore: ['*.md'] };
-const live = { number: 7, headSha: HEAD, headRef: 'feature', baseSha: '2'.repeat(40), baseRef: 'main', labels: ['datafold'], changedFiles: 2 };
+const allRules: Rules = {
+  skipMarker: 'datafold-skip-ci',
+  requireLabels: ['datafold'],
+  baseBranches: ['main'],
+  filesToIgnore: ['*.md']
+};
+const live = {
+  number: 7,
+  headSha: HEAD,
+  headRef: 'feature',
+  baseSha: '2'.repeat(40),
+  baseRef: 'main',
+  labels: ['datafold'],
+  changedFiles: 2
+};
 
 function context(eventName: string, payload: Record<string, unknown>): RunnerContext {
-  return { eventName, payload, sha: '9'.repeat(40), owner: 'o', repo: 'r', workspace: '/w', serverUrl: 'https://github.com', apiUrl: '' };
+  return {
+    eventName,
+    payload,
+    sha: '9'.repeat(40),
+    owner: 'o',
+    repo: 'r',
+    workspace: '/w',
+    serverUrl: 'https://github.com',
+    apiUrl: ''
+  };
 }
 
 let createGitHub: jest.Mock<() => Promise<GitHub>>;
@@ -39,7 +70,9 @@ describe('findPullRequest', () => {
   it('reads a pull_request event without any GitHub request', async () => {
     const payload = example('pull_request', (p) => p.action === 'opened');
     const search = await findPullRequest(undefined, context('pull_request', payload), source);
-    expect(search).toEqual({ found: expect.objectContaining({ number: payload.pull_request.number }) });
+    expect(search).toEqual({
+      found: expect.objectContaining({ number: payload.pull_request.number })
+    });
     expect(createGitHub).not.toHaveBeenCalled();
   });
 
@@ -50,7 +83,8 @@ describe('findPullRequest', () => {
   });
 
   it('looks a push up by its commit and keeps the pushed message when the commit is the head', async () => {
-    const payload = { ...example('push', (p) => !p.deleted), after: HEAD };
+    const payload = example('push', (p) => !p.deleted);
+    payload.after = HEAD;
     fakes.listPullsForCommit.mockResolvedValue([{ open: true, facts: live }]);
     const search = await findPullRequest(undefined, context('push', payload), source);
     expect(search).toEqual({ found: { ...live, commitMessage: payload.head_commit.message } });
@@ -60,7 +94,11 @@ describe('findPullRequest', () => {
 
   it('reports no pull request when the commit has no open one', async () => {
     fakes.listPullsForCommit.mockResolvedValue([{ open: false, facts: live }]);
-    const search = await findPullRequest(undefined, context('workflow_dispatch', example('workflow_dispatch')), source);
+    const search = await findPullRequest(
+      undefined,
+      context('workflow_dispatch', example('workflow_dispatch')),
+      source
+    );
     expect(search).toEqual({ notFound: `no open pull request contains commit ${'9'.repeat(40)}` });
   });
 });
@@ -70,7 +108,12 @@ describe('gatherRuleFacts', () => {
 
   it('makes no request when no rule is enabled', async () => {
     const { ruleFacts } = await gatherRuleFacts(fromEvent, noRules, source);
-    expect(ruleFacts).toEqual({ commitMessage: undefined, labels: undefined, baseRef: 'main', changedFiles: undefined });
+    expect(ruleFacts).toEqual({
+      commitMessage: undefined,
+      labels: undefined,
+      baseRef: 'main',
+      changedFiles: undefined
+    });
     expect(createGitHub).not.toHaveBeenCalled();
   });
 
@@ -103,14 +146,22 @@ describe('gatherRuleFacts', () => {
   });
 
   it('keeps the event SHA over the live one: it is the commit this run checked out', async () => {
-    const { facts } = await gatherRuleFacts({ number: 7, headSha: 'a'.repeat(40) }, { ...noRules, requireLabels: ['x'] }, source);
+    const { facts } = await gatherRuleFacts(
+      { number: 7, headSha: 'a'.repeat(40) },
+      { ...noRules, requireLabels: ['x'] },
+      source
+    );
     expect(facts.headSha).toBe('a'.repeat(40));
     expect(facts.labels).toEqual(['datafold']);
   });
 
   it('treats a listing cut at 3000 files as incomplete when the pull request has more', async () => {
     fakes.listPullFiles.mockResolvedValue({ paths: Array(3000).fill('a.md'), listed: 3000 });
-    const { ruleFacts } = await gatherRuleFacts({ ...fromEvent, changedFiles: 3500 }, { ...noRules, filesToIgnore: ['*.md'] }, source);
+    const { ruleFacts } = await gatherRuleFacts(
+      { ...fromEvent, changedFiles: 3500 },
+      { ...noRules, filesToIgnore: ['*.md'] },
+      source
+    );
     expect(ruleFacts.changedFiles?.complete).toBe(false);
     expect(fakes.getPull).not.toHaveBeenCalled();
   });
@@ -118,7 +169,11 @@ describe('gatherRuleFacts', () => {
   it('asks for the file count only when the listing reached the cap', async () => {
     fakes.listPullFiles.mockResolvedValue({ paths: Array(3000).fill('a.md'), listed: 3000 });
     fakes.getPull.mockResolvedValue({ ...live, changedFiles: 3000 });
-    const { ruleFacts } = await gatherRuleFacts({ number: 7, headSha: HEAD }, { ...noRules, filesToIgnore: ['*.md'] }, source);
+    const { ruleFacts } = await gatherRuleFacts(
+      { number: 7, headSha: HEAD },
+      { ...noRules, filesToIgnore: ['*.md'] },
+      source
+    );
     expect(ruleFacts.changedFiles?.complete).toBe(true);
     expect(fakes.getPull).toHaveBeenCalledTimes(1);
   });

@@ -10,8 +10,12 @@ describe('findSkip', () => {
 
   it('skips on the marker anywhere in the subject or body, case-sensitively', () => {
     const rules = { ...noRules, skipMarker: 'datafold-skip-ci' };
-    expect(findSkip({ commitMessage: 'Fix model\n\nbody datafold-skip-ci here' }, rules)?.reason).toBe('skip-marker');
-    expect(findSkip({ commitMessage: '[datafold-skip-ci] wip' }, rules)?.reason).toBe('skip-marker');
+    expect(
+      findSkip({ commitMessage: 'Fix model\n\nbody datafold-skip-ci here' }, rules)?.reason
+    ).toBe('skip-marker');
+    expect(findSkip({ commitMessage: '[datafold-skip-ci] wip' }, rules)?.reason).toBe(
+      'skip-marker'
+    );
     expect(findSkip({ commitMessage: 'DATAFOLD-SKIP-CI' }, rules)).toBeUndefined();
     expect(findSkip({ commitMessage: 'datafold skip ci' }, rules)).toBeUndefined();
   });
@@ -23,7 +27,8 @@ describe('findSkip', () => {
     expect(findSkip({ labels: ['bug'] }, rules)).toEqual({
       reason: 'missing-label',
       level: 'notice',
-      message: 'Skipped: the pull request has none of the labels "datafold", "Run Diffs" (it has "bug").'
+      message:
+        'Skipped: the pull request has none of the labels "datafold", "Run Diffs" (it has "bug").'
     });
     expect(findSkip({ labels: [] }, rules)?.message).toContain('(it has no labels)');
   });
@@ -37,7 +42,8 @@ describe('findSkip', () => {
     expect(findSkip({ baseRef: 'maintenance' }, rules)).toEqual({
       reason: 'base-branch',
       level: 'notice',
-      message: 'Skipped: the base branch "maintenance" matches none of "main", "release/**", "hotfix/*".'
+      message:
+        'Skipped: the base branch "maintenance" matches none of "main", "release/**", "hotfix/*".'
     });
   });
 
@@ -61,19 +67,45 @@ describe('findSkip', () => {
   });
 
   it('reports the first rule that applies, in SPEC order', () => {
-    const rules: Rules = { skipMarker: 'skip-me', requireLabels: ['x'], baseBranches: ['main'], filesToIgnore: ['*'] };
-    const facts = { commitMessage: 'skip-me', labels: [], baseRef: 'dev', changedFiles: { paths: ['a'], complete: true } };
+    const rules: Rules = {
+      skipMarker: 'skip-me',
+      requireLabels: ['x'],
+      baseBranches: ['main'],
+      filesToIgnore: ['*']
+    };
+    const facts = {
+      commitMessage: 'skip-me',
+      labels: [],
+      baseRef: 'dev',
+      changedFiles: { paths: ['a'], complete: true }
+    };
     expect(findSkip(facts, rules)?.reason).toBe('skip-marker');
     expect(findSkip({ ...facts, commitMessage: '' }, rules)?.reason).toBe('missing-label');
-    expect(findSkip({ ...facts, commitMessage: '', labels: ['X'] }, rules)?.reason).toBe('base-branch');
-    expect(findSkip({ ...facts, commitMessage: '', labels: ['X'], baseRef: 'main' }, rules)?.reason).toBe('ignored-files');
+    expect(findSkip({ ...facts, commitMessage: '', labels: ['X'] }, rules)?.reason).toBe(
+      'base-branch'
+    );
+    expect(
+      findSkip({ ...facts, commitMessage: '', labels: ['X'], baseRef: 'main' }, rules)?.reason
+    ).toBe('ignored-files');
   });
 });
 
 describe('factsNeeded', () => {
   it('asks only for the facts of enabled rules', () => {
-    expect(factsNeeded(noRules)).toEqual({ commitMessage: false, labels: false, baseRef: false, changedFiles: false });
-    expect(factsNeeded({ skipMarker: 'm', requireLabels: ['l'], baseBranches: ['b'], filesToIgnore: ['f'] })).toEqual({
+    expect(factsNeeded(noRules)).toEqual({
+      commitMessage: false,
+      labels: false,
+      baseRef: false,
+      changedFiles: false
+    });
+    expect(
+      factsNeeded({
+        skipMarker: 'm',
+        requireLabels: ['l'],
+        baseBranches: ['b'],
+        filesToIgnore: ['f']
+      })
+    ).toEqual({
       commitMessage: true,
       labels: true,
       baseRef: true,
@@ -89,7 +121,8 @@ describe('thresholdSkip', () => {
     expect(thresholdSkip(6, 5)).toEqual({
       reason: 'threshold',
       level: 'warning',
-      message: 'Skipped: the diffs have 6 entries, more than "diff-threshold" (5). Raise the threshold or diff fewer tables.'
+      message:
+        'Skipped: the diffs have 6 entries, more than "diff-threshold" (5). Raise the threshold or diff fewer tables.'
     });
   });
 });

@@ -5,9 +5,17 @@ import type { PullRequestFacts } from '../src/event-pull-request.js';
 import type { PullRequestSource } from '../src/pull-request.js';
 import { submitDiffs } from '../src/submit.js';
 
-const entries: DiffEntry[] = [{ prod: 'P.T', pr: 'PR.T', pk: ['id'], include_columns: [], exclude_columns: [] }];
+const entries: DiffEntry[] = [
+  { prod: 'P.T', pr: 'PR.T', pk: ['id'], include_columns: [], exclude_columns: [] }
+];
 const pr: PullRequestFacts = { number: 7, headSha: 'h'.repeat(40) };
-const live: PullRequestFacts = { number: 7, headSha: 'h'.repeat(40), headRef: 'feature', baseSha: 'b'.repeat(40), baseRef: 'main' };
+const live: PullRequestFacts = {
+  number: 7,
+  headSha: 'h'.repeat(40),
+  headRef: 'feature',
+  baseSha: 'b'.repeat(40),
+  baseRef: 'main'
+};
 
 const api = {
   submit: jest.fn<DatafoldApi['submit']>(),
@@ -16,7 +24,8 @@ const api = {
 };
 const complete = jest.fn<PullRequestSource['complete']>();
 const source = { complete } as unknown as PullRequestSource;
-const submit = (mode: 'warn' | 'fail' | 'trigger') => submitDiffs(api as unknown as DatafoldApi, pr, entries, mode, source);
+const submit = (mode: 'warn' | 'fail' | 'trigger') =>
+  submitDiffs(api as unknown as DatafoldApi, pr, entries, mode, source);
 
 const waiting = { ciRunId: 11, runId: 22, uncertain: false };
 const noRun = { ciRunId: null, runId: null, uncertain: false };
@@ -41,11 +50,15 @@ describe('submitDiffs', () => {
 
   it('fails without a waiting run under on-missing-run: fail', async () => {
     api.submit.mockResolvedValueOnce(noRun);
-    await expect(submit('fail')).rejects.toThrow('Datafold has no CI run waiting for pull request #7');
+    await expect(submit('fail')).rejects.toThrow(
+      'Datafold has no CI run waiting for pull request #7'
+    );
   });
 
   it('triggers a run with the pull request facts, then submits exactly once more', async () => {
-    api.submit.mockResolvedValueOnce(noRun).mockResolvedValueOnce({ ciRunId: null, runId: 23, uncertain: false });
+    api.submit
+      .mockResolvedValueOnce(noRun)
+      .mockResolvedValueOnce({ ciRunId: null, runId: 23, uncertain: false });
     api.trigger.mockResolvedValueOnce(99);
     await expect(submit('trigger')).resolves.toEqual({ submitted: true, ciRunId: 99, runId: 23 });
     expect(api.trigger).toHaveBeenCalledWith({
@@ -61,7 +74,9 @@ describe('submitDiffs', () => {
   it('fails when the run it triggered still takes no diffs', async () => {
     api.submit.mockResolvedValue(noRun);
     api.trigger.mockResolvedValueOnce(99);
-    await expect(submit('trigger')).rejects.toThrow('Datafold started CI run 99 for pull request #7 but still reports no run waiting');
+    await expect(submit('trigger')).rejects.toThrow(
+      'Datafold started CI run 99 for pull request #7 but still reports no run waiting'
+    );
     expect(api.submit).toHaveBeenCalledTimes(2);
   });
 

@@ -14,7 +14,11 @@ function apiAnswering(...runs: (CiRun | undefined)[]) {
 
 describe('waitForRun', () => {
   it.each(['done', 'failed', 'cancelled'])('returns the final status %s', async (status) => {
-    const { api, latestRun } = apiAnswering(undefined, { id: 1, status: 'running' }, { id: 1, status });
+    const { api, latestRun } = apiAnswering(
+      undefined,
+      { id: 1, status: 'running' },
+      { id: 1, status }
+    );
     await expect(waitForRun(api, SHA, fast)).resolves.toBe(status);
     expect(latestRun).toHaveBeenCalledTimes(3);
     expect(latestRun).toHaveBeenCalledWith(SHA);
@@ -22,7 +26,9 @@ describe('waitForRun', () => {
 
   it('fails when no run appears in time', async () => {
     const { api } = apiAnswering(undefined);
-    await expect(waitForRun(api, SHA, fast)).rejects.toThrow(`Datafold lists no CI run for commit ${SHA}`);
+    await expect(waitForRun(api, SHA, fast)).rejects.toThrow(
+      `Datafold lists no CI run for commit ${SHA}`
+    );
   });
 
   it('fails at the timeout while the run goes on', async () => {
@@ -33,6 +39,10 @@ describe('waitForRun', () => {
   });
 
   it('polls every 5 s and waits for the run to appear for 60 s by default', () => {
-    expect(waitTiming(2)).toEqual({ pollIntervalMs: 5000, appearWithinMs: 60000, timeoutMs: 120000 });
+    expect(waitTiming(2)).toEqual({
+      pollIntervalMs: 5000,
+      appearWithinMs: 60000,
+      timeoutMs: 120000
+    });
   });
 });

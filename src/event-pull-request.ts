@@ -27,7 +27,9 @@ const PULL_REQUEST_EVENTS = new Set([
 ]);
 
 function object(value: unknown): Json | undefined {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Json) : undefined;
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Json)
+    : undefined;
 }
 
 function string(value: unknown): string | undefined {
@@ -78,12 +80,22 @@ export function targetFromEvent(eventName: string, payload: Json, runnerSha: str
     case 'push':
       return fromPush(payload, runnerSha);
     default:
-      return commitTarget(runnerSha, undefined, `the ${eventName || 'unknown'} event names no commit`);
+      return commitTarget(
+        runnerSha,
+        undefined,
+        `the ${eventName || 'unknown'} event names no commit`
+      );
   }
 }
 
-function commitTarget(sha: string | undefined, commitMessage: string | undefined, reason: string): EventTarget {
-  return sha && !ZERO_SHA.test(sha) ? { kind: 'commit', sha, commitMessage } : { kind: 'none', reason };
+function commitTarget(
+  sha: string | undefined,
+  commitMessage: string | undefined,
+  reason: string
+): EventTarget {
+  return sha && !ZERO_SHA.test(sha)
+    ? { kind: 'commit', sha, commitMessage }
+    : { kind: 'none', reason };
 }
 
 function fromIssueComment(payload: Json): EventTarget {
@@ -114,7 +126,8 @@ function fromWorkflowRun(payload: Json): EventTarget {
   const facts = factsFromPull(object(pulls[0]) ?? {}, false);
   if (facts) {
     // The run's head commit is the pull request's head when their SHAs agree.
-    const commitMessage = facts.headSha && facts.headSha === string(headCommit?.id) ? message : undefined;
+    const commitMessage =
+      facts.headSha && facts.headSha === string(headCommit?.id) ? message : undefined;
     return { kind: 'pull-request', facts: { ...facts, commitMessage } };
   }
   // Runs from forks list no pull requests: find it by the commit.
@@ -124,7 +137,11 @@ function fromWorkflowRun(payload: Json): EventTarget {
 function fromPush(payload: Json, runnerSha: string): EventTarget {
   if (payload.deleted === true) return { kind: 'none', reason: 'the push deleted a branch' };
   const message = string(object(payload.head_commit)?.message);
-  return commitTarget(string(payload.after) ?? runnerSha, message, 'the push event names no commit');
+  return commitTarget(
+    string(payload.after) ?? runnerSha,
+    message,
+    'the push event names no commit'
+  );
 }
 
 export interface CommitPull {
@@ -133,7 +150,10 @@ export interface CommitPull {
 }
 
 /** Of the pull requests containing a commit, the open one whose head it is, else the first open one. */
-export function choosePullForCommit(pulls: CommitPull[], sha: string): PullRequestFacts | undefined {
+export function choosePullForCommit(
+  pulls: CommitPull[],
+  sha: string
+): PullRequestFacts | undefined {
   const open = pulls.filter((pull) => pull.open);
   return (open.find((pull) => pull.facts.headSha === sha) ?? open[0])?.facts;
 }

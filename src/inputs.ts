@@ -65,7 +65,9 @@ function invalid(ctx: z.RefinementCtx, value: string, accepted: string): typeof 
 }
 
 function toPositiveInteger(value: string): number | undefined {
-  return /^[1-9]\d*$/.test(value) && Number.isSafeInteger(Number(value)) ? Number(value) : undefined;
+  return /^[1-9]\d*$/.test(value) && Number.isSafeInteger(Number(value))
+    ? Number(value)
+    : undefined;
 }
 
 const positiveInteger = (accepted: string) =>
@@ -111,7 +113,8 @@ const host = z.string().transform((value, ctx) => {
   } catch {
     return invalid(ctx, value, accepted);
   }
-  const secure = url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK_HOST.test(url.hostname));
+  const secure =
+    url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK_HOST.test(url.hostname));
   if (!secure || url.username || url.password || url.search || url.hash) {
     return invalid(ctx, value, `${accepted} (plain http:// only for localhost)`);
   }
@@ -122,19 +125,31 @@ const schema = z
   .object({
     'api-key': z.string(),
     host,
-    'ci-config-id': positiveInteger("use the CI config ID from Datafold's CI settings page, e.g. 123"),
+    'ci-config-id': positiveInteger(
+      "use the CI config ID from Datafold's CI settings page, e.g. 123"
+    ),
     diffs: z.string(),
     'diffs-json': z.string(),
-    'pr-number': optionalPositiveInteger('use a pull request number such as 42, or leave it empty to infer it'),
+    'pr-number': optionalPositiveInteger(
+      'use a pull request number such as 42, or leave it empty to infer it'
+    ),
     'github-token': z.string(),
     'skip-marker': z.string(),
     'require-label': list,
     'base-branch': list,
     'files-to-ignore': lines,
-    'diff-threshold': optionalPositiveInteger('use a positive whole number of diff entries, or leave it empty'),
-    'on-missing-run': z.string().transform((value, ctx) =>
-      value === '' ? 'warn' : isOnMissingRun(value) ? value : invalid(ctx, value, 'use warn, fail or trigger')
+    'diff-threshold': optionalPositiveInteger(
+      'use a positive whole number of diff entries, or leave it empty'
     ),
+    'on-missing-run': z
+      .string()
+      .transform((value, ctx) =>
+        value === ''
+          ? 'warn'
+          : isOnMissingRun(value)
+            ? value
+            : invalid(ctx, value, 'use warn, fail or trigger')
+      ),
     wait: boolean(false),
     'wait-timeout-minutes': z.string().transform((value, ctx) => {
       const minutes = value === '' ? 60 : Number(value);
@@ -169,7 +184,10 @@ const schema = z
 /** Reads every input the way the runner passes them, with the SDK's environment fallbacks. */
 export function readRawInputs(env: NodeJS.ProcessEnv = process.env): RawInputs {
   const raw = Object.fromEntries(
-    INPUT_NAMES.map((name) => [name, core.getInput(name, { trimWhitespace: name !== 'diffs-json' })])
+    INPUT_NAMES.map((name) => [
+      name,
+      core.getInput(name, { trimWhitespace: name !== 'diffs-json' })
+    ])
   ) as RawInputs;
   raw['api-key'] ||= env.DATAFOLD_API_KEY?.trim() || env.DATAFOLD_APIKEY?.trim() || '';
   // Masked before anything else can print it.
@@ -181,9 +199,13 @@ export function readRawInputs(env: NodeJS.ProcessEnv = process.env): RawInputs {
 export function parseInputs(raw: RawInputs, workspace: string): Inputs {
   const result = schema.safeParse(raw);
   if (!result.success) {
-    const problems = result.error.issues.map((issue) => `Input "${String(issue.path[0])}": ${issue.message}`);
+    const problems = result.error.issues.map(
+      (issue) => `Input "${String(issue.path[0])}": ${issue.message}`
+    );
     throw new ActionError(
-      problems.length === 1 ? problems[0] : `${problems.length} inputs are invalid:\n${problems.join('\n')}`
+      problems.length === 1
+        ? problems[0]
+        : `${problems.length} inputs are invalid:\n${problems.join('\n')}`
     );
   }
   const value = result.data;

@@ -8,11 +8,16 @@ import type { Inputs } from './inputs.js';
 export async function loadDiffs(inputs: Pick<Inputs, 'diffs' | 'diffsJson'>): Promise<DiffEntry[]> {
   const { diffs } = inputs;
   const name = diffs.kind === 'file' ? diffs.path : 'diffs-json';
-  const text = diffs.kind === 'file' ? await readDiffsFile(diffs.path, diffs.absolutePath) : inputs.diffsJson;
+  const text =
+    diffs.kind === 'file' ? await readDiffsFile(diffs.path, diffs.absolutePath) : inputs.diffsJson;
   const { entries, errors, warnings } = validateDiffs(text);
   const file = diffs.kind === 'file' ? diffs.path : undefined;
   for (const warning of warnings) {
-    core.warning(formatProblem(name, warning), { file, startLine: warning.line, startColumn: warning.column });
+    core.warning(formatProblem(name, warning), {
+      file,
+      startLine: warning.line,
+      startColumn: warning.column
+    });
   }
   if (errors.length > 0) {
     throw new ActionError(

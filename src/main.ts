@@ -22,17 +22,31 @@ export async function run(): Promise<void> {
       const raw = readRawInputs();
       apiKey = raw['api-key'];
       const inputs = parseInputs(raw, context.workspace);
-      core.info(`Datafold ${inputs.host}, CI config ${inputs.ciConfigId}, diffs from ${inputs.diffs.kind === 'file' ? inputs.diffs.path : '"diffs-json"'}.`);
+      core.info(
+        `Datafold ${inputs.host}, CI config ${inputs.ciConfigId}, diffs from ${inputs.diffs.kind === 'file' ? inputs.diffs.path : '"diffs-json"'}.`
+      );
       return inputs;
     });
-    const source = new PullRequestSource(lazyGitHub(inputs.githubToken, context.owner, context.repo), context.workspace);
+    const source = new PullRequestSource(
+      lazyGitHub(inputs.githubToken, context.owner, context.repo),
+      context.workspace
+    );
 
-    const search = await core.group('Pull request', () => findPullRequest(inputs.prNumber, context, source));
-    if ('notFound' in search) return skip(outcome, { reason: 'no-pull-request', level: 'notice', message: `Skipped: ${search.notFound}.` });
+    const search = await core.group('Pull request', () =>
+      findPullRequest(inputs.prNumber, context, source)
+    );
+    if ('notFound' in search)
+      return skip(outcome, {
+        reason: 'no-pull-request',
+        level: 'notice',
+        message: `Skipped: ${search.notFound}.`
+      });
     outcome.prNumber = search.found.number;
     outcome.prUrl = `${context.serverUrl}/${context.owner}/${context.repo}/pull/${search.found.number}`;
 
-    const { facts: pr, ruleFacts } = await core.group('Rules', () => gatherRuleFacts(search.found, inputs, source));
+    const { facts: pr, ruleFacts } = await core.group('Rules', () =>
+      gatherRuleFacts(search.found, inputs, source)
+    );
     outcome.headSha = pr.headSha;
     const ruleSkip = findSkip(ruleFacts, inputs);
     if (ruleSkip) return skip(outcome, ruleSkip);
@@ -47,23 +61,34 @@ export async function run(): Promise<void> {
     }
 
     const api = new DatafoldApi(new DatafoldHttp(inputs.host, inputs.apiKey), inputs.ciConfigId);
-    const result = await core.group('Submit', () => submitDiffs(api, pr, outcome.entries ?? [], inputs.onMissingRun, source));
+    const result = await core.group('Submit', () =>
+      submitDiffs(api, pr, outcome.entries ?? [], inputs.onMissingRun, source)
+    );
     Object.assign(outcome, result);
 
     if (inputs.wait && result.submitted) {
       const { headSha } = await source.complete(pr, ['headSha']);
       outcome.headSha = headSha;
-      if (headSha === undefined) throw new ActionError('Cannot wait for the CI run: the pull request head commit is unknown.');
-      outcome.runStatus = await core.group('Wait', () => waitForRun(api, headSha, waitTiming(inputs.waitTimeoutMinutes)));
+      if (headSha === undefined)
+        throw new ActionError(
+          'Cannot wait for the CI run: the pull request head commit is unknown.'
+        );
+      outcome.runStatus = await core.group('Wait', () =>
+        waitForRun(api, headSha, waitTiming(inputs.waitTimeoutMinutes))
+      );
       if (outcome.runStatus !== 'done') {
-        throw new ActionError(`Datafold CI run ${outcome.ciRunId ?? ''} ended ${outcome.runStatus}: see the run in Datafold for why.`);
+        throw new ActionError(
+          `Datafold CI run ${outcome.ciRunId ?? ''} ended ${outcome.runStatus}: see the run in Datafold for why.`
+        );
       }
     }
   } catch (error) {
     fail(outcome, error, apiKey);
   } finally {
     setOutputs(outcome);
-    await writeSummary(outcome).catch((error) => core.warning(`Could not write the job summary: ${errorMessage(error)}`));
+    await writeSummary(outcome).catch((error) =>
+      core.warning(`Could not write the job summary: ${errorMessage(error)}`)
+    );
   }
 }
 

@@ -1,6 +1,10 @@
 import * as core from '@actions/core';
 import { readLocalCommitMessage } from './commit-message.js';
-import { choosePullForCommit, targetFromEvent, type PullRequestFacts } from './event-pull-request.js';
+import {
+  choosePullForCommit,
+  targetFromEvent,
+  type PullRequestFacts
+} from './event-pull-request.js';
 import type { GitHub } from './github/client.js';
 import { getCommitMessage } from './github/get-commit-message.js';
 import { getPull } from './github/get-pull.js';
@@ -24,11 +28,16 @@ export class PullRequestSource {
   }
 
   /** The facts with `keys` filled in by GET /pulls/{n} when any is missing. */
-  async complete(facts: PullRequestFacts, keys: (keyof PullRequestFacts)[]): Promise<PullRequestFacts> {
+  async complete(
+    facts: PullRequestFacts,
+    keys: (keyof PullRequestFacts)[]
+  ): Promise<PullRequestFacts> {
     if (keys.every((key) => facts[key] !== undefined)) return facts;
     const live = await this.pull(facts.number);
     // The event's own SHAs and branches win: they describe the commit this run checked out.
-    const known = Object.fromEntries(Object.entries(facts).filter(([, value]) => value !== undefined));
+    const known = Object.fromEntries(
+      Object.entries(facts).filter(([, value]) => value !== undefined)
+    );
     return { ...live, ...known };
   }
 }
@@ -54,7 +63,9 @@ export async function findPullRequest(
   const pulls = await listPullsForCommit(await source.github(), target.sha);
   const facts = choosePullForCommit(pulls, target.sha);
   if (!facts) return { notFound: `no open pull request contains commit ${target.sha}` };
-  core.info(`Pull request #${facts.number}, found by commit ${target.sha} of the ${context.eventName} event.`);
+  core.info(
+    `Pull request #${facts.number}, found by commit ${target.sha} of the ${context.eventName} event.`
+  );
   const commitMessage = facts.headSha === target.sha ? target.commitMessage : undefined;
   return { found: { ...facts, commitMessage } };
 }
@@ -79,7 +90,9 @@ export async function gatherRuleFacts(
     completing,
     // Starts at once when the event names the head commit; else after GET /pulls/{n}.
     needsMessage
-      ? (facts.headSha !== undefined ? Promise.resolve(facts) : completing).then(({ headSha }) => commitMessageOf(headSha, source))
+      ? (facts.headSha !== undefined ? Promise.resolve(facts) : completing).then(({ headSha }) =>
+          commitMessageOf(headSha, source)
+        )
       : facts.commitMessage,
     needs.changedFiles ? changedFilesOf(facts, source) : undefined
   ]);
@@ -89,9 +102,14 @@ export async function gatherRuleFacts(
   };
 }
 
-async function commitMessageOf(headSha: string | undefined, source: PullRequestSource): Promise<string> {
+async function commitMessageOf(
+  headSha: string | undefined,
+  source: PullRequestSource
+): Promise<string> {
   if (headSha === undefined) {
-    throw new ActionError('The pull request head commit is unknown, so the skip marker cannot be checked.');
+    throw new ActionError(
+      'The pull request head commit is unknown, so the skip marker cannot be checked.'
+    );
   }
   const local = await readLocalCommitMessage(headSha, source.workspace);
   if (local !== undefined) {

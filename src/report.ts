@@ -19,7 +19,8 @@ export interface Outcome {
 const SUMMARY_ROWS = 25;
 
 export function setOutputs(outcome: Outcome): void {
-  const text = (value: number | string | null | undefined) => (value === undefined || value === null ? '' : String(value));
+  const text = (value: number | string | null | undefined) =>
+    value === undefined || value === null ? '' : String(value);
   core.setOutput('pr-number', text(outcome.prNumber));
   core.setOutput('head-sha', text(outcome.headSha));
   core.setOutput('submitted', String(outcome.submitted));
@@ -35,23 +36,31 @@ function escape(text: string): string {
 }
 
 function decision(outcome: Outcome): string {
-  if (outcome.failure !== undefined) return `❌ **Failed**: ${escape(outcome.failure)}`;
-  if (outcome.skip) return `⏭️ **Skipped** (\`${outcome.skip.reason}\`): ${escape(outcome.skip.message)}`;
+  if (outcome.failure !== undefined)
+    return `❌ <strong>Failed</strong>: ${escape(outcome.failure)}`;
+  if (outcome.skip)
+    return `⏭️ <strong>Skipped</strong> (<code>${outcome.skip.reason}</code>): ${escape(outcome.skip.message)}`;
   if (outcome.submitted) {
-    const status = outcome.runStatus ? `; the CI run ended **${outcome.runStatus}**` : '';
-    return `✅ **Submitted** to Datafold${status}.`;
+    const status = outcome.runStatus
+      ? `; the CI run ended <strong>${escape(outcome.runStatus)}</strong>`
+      : '';
+    return `✅ <strong>Submitted</strong> to Datafold${status}.`;
   }
-  return '⚠️ **Not submitted**: Datafold had no CI run waiting for this pull request.';
+  return '⚠️ <strong>Not submitted</strong>: Datafold had no CI run waiting for this pull request.';
 }
 
 /** The job summary: the decision, the pull request, Datafold's ids and the diffs. */
 export async function writeSummary(outcome: Outcome): Promise<void> {
   if (!process.env.GITHUB_STEP_SUMMARY) return;
-  const summary = core.summary.addHeading('Datafold CI', 2).addRaw(`<p>${decision(outcome)}</p>`, true);
+  const summary = core.summary
+    .addHeading('Datafold CI', 2)
+    .addRaw(`<p>${decision(outcome)}</p>`, true);
   const facts: string[] = [];
   if (outcome.prNumber !== undefined) {
     const label = `#${outcome.prNumber}`;
-    facts.push(`Pull request: ${outcome.prUrl ? `<a href="${escape(outcome.prUrl)}">${label}</a>` : label}`);
+    facts.push(
+      `Pull request: ${outcome.prUrl ? `<a href="${escape(outcome.prUrl)}">${label}</a>` : label}`
+    );
   }
   if (outcome.headSha) facts.push(`Head commit: <code>${escape(outcome.headSha)}</code>`);
   if (outcome.ciRunId != null) facts.push(`Datafold CI run: <code>${outcome.ciRunId}</code>`);
@@ -59,7 +68,9 @@ export async function writeSummary(outcome: Outcome): Promise<void> {
   if (facts.length > 0) summary.addList(facts);
   const entries = outcome.entries ?? [];
   if (entries.length > 0) {
-    const cell = (items: string[] | null) => (items === null ? '<em>null</em>' : escape(items.join(', ')));
+    // An empty cell would collapse the table row in core.summary's HTML.
+    const cell = (items: string[] | null) =>
+      items === null ? '<em>null</em>' : items.length === 0 ? '–' : escape(items.join(', '));
     summary.addTable([
       [
         { data: 'prod', header: true },
@@ -79,7 +90,10 @@ export async function writeSummary(outcome: Outcome): Promise<void> {
         ])
     ]);
     if (entries.length > SUMMARY_ROWS) {
-      summary.addRaw(`<p>… and ${entries.length - SUMMARY_ROWS} more of ${entries.length} diffs.</p>`, true);
+      summary.addRaw(
+        `<p>… and ${entries.length - SUMMARY_ROWS} more of ${entries.length} diffs.</p>`,
+        true
+      );
     }
   }
   await summary.write();

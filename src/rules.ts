@@ -83,7 +83,11 @@ export function findSkip(facts: RuleFacts, rules: Rules): Skip | undefined {
       };
     }
   }
-  if (rules.filesToIgnore.length > 0 && facts.changedFiles && allIgnored(facts.changedFiles, rules.filesToIgnore)) {
+  if (
+    rules.filesToIgnore.length > 0 &&
+    facts.changedFiles &&
+    allIgnored(facts.changedFiles, rules.filesToIgnore)
+  ) {
     return {
       reason: 'ignored-files',
       level: 'notice',

@@ -32,6 +32,8 @@ function readPayload(eventPath: string | undefined): Record<string, unknown> {
   try {
     return JSON.parse(readFileSync(eventPath, 'utf8')) as Record<string, unknown>;
   } catch (error) {
-    throw new ActionError(`The event file ${eventPath} is not valid JSON: ${(error as Error).message}`);
+    throw new ActionError(
+      `The event file ${eventPath} is not valid JSON: ${(error as Error).message}`
+    );
   }
 }

@@ -28,11 +28,15 @@ export async function submitDiffs(
 
   const missing = `Datafold has no CI run waiting for pull request #${pr.number}, so it did not take the diffs.`;
   if (onMissingRun === 'warn') {
-    core.warning(`${missing} Set "on-missing-run: trigger" to start a run, or "fail" to fail the step.`);
+    core.warning(
+      `${missing} Set "on-missing-run: trigger" to start a run, or "fail" to fail the step.`
+    );
     return first;
   }
   if (onMissingRun === 'fail') {
-    throw new ActionError(`${missing} Check that the pull request's CI run exists in Datafold, or set "on-missing-run: trigger" to start one.`);
+    throw new ActionError(
+      `${missing} Check that the pull request's CI run exists in Datafold, or set "on-missing-run: trigger" to start one.`
+    );
   }
 
   const facts = await source.complete(pr, ['baseRef', 'baseSha', 'headRef', 'headSha']);
@@ -43,7 +47,9 @@ export async function submitDiffs(
     pr_sha: required(facts.headSha, 'head commit'),
     pr_branch: required(facts.headRef, 'head branch')
   });
-  core.info(`Started Datafold CI run ${triggeredId} for pull request #${pr.number}; submitting again.`);
+  core.info(
+    `Started Datafold CI run ${triggeredId} for pull request #${pr.number}; submitting again.`
+  );
   const second = await submitOnce(api, facts, entries, source);
   if (!second.submitted) {
     throw new ActionError(

@@ -26,7 +26,11 @@ export function waitTiming(timeoutMinutes: number): WaitTiming {
  * Polls the newest CI run of the head commit until it ends; returns its final status.
  * Logs status changes and a line a minute, not every poll.
  */
-export async function waitForRun(api: DatafoldApi, headSha: string, timing: WaitTiming): Promise<string> {
+export async function waitForRun(
+  api: DatafoldApi,
+  headSha: string,
+  timing: WaitTiming
+): Promise<string> {
   const start = Date.now();
   let lastStatus: string | undefined;
   let lastLog = start;
@@ -42,7 +46,9 @@ export async function waitForRun(api: DatafoldApi, headSha: string, timing: Wait
       lastStatus = run.status;
       lastLog = Date.now();
     } else if (Date.now() - lastLog >= PROGRESS_EVERY_MS) {
-      core.info(`Still waiting (${seconds(elapsed)}): ${run ? `CI run ${run.id} is ${run.status}` : 'no CI run listed yet'}.`);
+      core.info(
+        `Still waiting (${seconds(elapsed)}): ${run ? `CI run ${run.id} is ${run.status}` : 'no CI run listed yet'}.`
+      );
       lastLog = Date.now();
     }
     if (!run && elapsed >= timing.appearWithinMs) {

@@ -58,7 +58,8 @@ export class DatafoldApi {
       what: `starting a CI run for pull request #${request.pr_number}`,
       notFound: this.#notFound
     });
-    return expect(triggerAnswer, response.json, "Datafold's answer to the CI run trigger").ci_run_id;
+    return expect(triggerAnswer, response.json, "Datafold's answer to the CI run trigger")
+      .ci_run_id;
   }
 
   /** The newest CI run for a commit, if any. */

@@ -49,7 +49,13 @@ class RetryableFailure extends Error {
 }
 
 /** Connection errors raised before the request could reach the server. */
-const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+const NOT_SENT_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH'
+]);
 
 export interface RequestOptions {
   method: 'GET' | 'POST';
@@ -92,8 +98,13 @@ export class DatafoldHttp {
             `Datafold at ${this.#host} failed ${attempts} times while ${options.what}; the last attempt: ${error.message}. Datafold may be down: re-run the job later.`
           );
         }
-        const delayMs = Math.min(error.retryAfterMs ?? backoffBaseMs * 2 ** (attempt - 1), maxRetryAfterMs);
-        core.info(`Datafold: ${error.message}; attempt ${attempt + 1} of ${attempts} in ${(delayMs / 1000).toFixed(1)} s.`);
+        const delayMs = Math.min(
+          error.retryAfterMs ?? backoffBaseMs * 2 ** (attempt - 1),
+          maxRetryAfterMs
+        );
+        core.info(
+          `Datafold: ${error.message}; attempt ${attempt + 1} of ${attempts} in ${(delayMs / 1000).toFixed(1)} s.`
+        );
         await sleep(delayMs);
       }
     }
@@ -111,7 +122,9 @@ export class DatafoldHttp {
         !NOT_SENT_CODES.has(code ?? '')
       );
     }
-    core.debug(`Datafold: ${options.method} ${url.pathname}${url.search} answered ${response.status}.`);
+    core.debug(
+      `Datafold: ${options.method} ${url.pathname}${url.search} answered ${response.status}.`
+    );
     const { status } = response;
     if (status === 429 || status >= 500) {
       // 429 and 503 say the request was turned away; other 5xx may come after processing.
@@ -139,17 +152,27 @@ export class DatafoldHttp {
     const transport = url.protocol === 'https:' ? https : http;
     return new Promise((resolve, reject) => {
       // The agent routes through https_proxy unless no_proxy exempts the host.
-      const request = transport.request(url, { method: options.method, headers, agent: this.#proxyAware.getAgent(url.href) }, (response) => {
-        const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('error', reject);
-        response.on('end', () =>
-          resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks).toString('utf8') })
-        );
-      });
+      const request = transport.request(
+        url,
+        { method: options.method, headers, agent: this.#proxyAware.getAgent(url.href) },
+        (response) => {
+          const chunks: Buffer[] = [];
+          response.on('data', (chunk: Buffer) => chunks.push(chunk));
+          response.on('error', reject);
+          response.on('end', () =>
+            resolve({
+              status: response.statusCode ?? 0,
+              headers: response.headers,
+              body: Buffer.concat(chunks).toString('utf8')
+            })
+          );
+        }
+      );
       // One deadline for the whole exchange, answer body included.
       const timer = setTimeout(() => {
-        const timeout: NodeJS.ErrnoException = new Error(`no answer within ${this.#policy.timeoutMs / 1000} s`);
+        const timeout: NodeJS.ErrnoException = new Error(
+          `no answer within ${this.#policy.timeoutMs / 1000} s`
+        );
         timeout.code = 'ETIMEDOUT';
         request.destroy(timeout);
       }, this.#policy.timeoutMs);
@@ -180,7 +203,9 @@ export class DatafoldHttp {
     if (status === 404) return new ActionError(`${prefix}: ${options.notFound}`);
     const details = validationDetails(response.body);
     if (status === 422 && details) {
-      return new ActionError(`${prefix}: Datafold found the request invalid:\n${details.join('\n')}`);
+      return new ActionError(
+        `${prefix}: Datafold found the request invalid:\n${details.join('\n')}`
+      );
     }
     return new ActionError(`${prefix}${describeBody(response.body)}`);
   }

@@ -29,8 +29,14 @@ export async function createGitHub(token: string, owner: string, repo: string): 
     import('@octokit/plugin-retry'),
     import('@octokit/plugin-throttling')
   ]);
-  const onLimit = (retryAfter: number, options: { method: string; url: string }, _octokit: unknown, retryCount: number) => {
-    const retrying = retryCount < MAX_RATE_LIMIT_RETRIES && retryAfter <= MAX_RATE_LIMIT_WAIT_SECONDS;
+  const onLimit = (
+    retryAfter: number,
+    options: { method: string; url: string },
+    _octokit: unknown,
+    retryCount: number
+  ) => {
+    const retrying =
+      retryCount < MAX_RATE_LIMIT_RETRIES && retryAfter <= MAX_RATE_LIMIT_WAIT_SECONDS;
     core.warning(
       `GitHub rate limit reached for ${options.method} ${options.url}; ${retrying ? `retrying in ${retryAfter} s` : 'giving up'}.`
     );
@@ -50,14 +56,18 @@ export function gitHubError(error: unknown, what: string, permission: string): A
   const status = (error as { status?: number }).status;
   const detail = error instanceof Error ? error.message : String(error);
   if (status === 401) {
-    return new ActionError(`GitHub rejected the token while ${what} (401): check the "github-token" input.`);
+    return new ActionError(
+      `GitHub rejected the token while ${what} (401): check the "github-token" input.`
+    );
   }
   if (status === 403 || status === 404) {
     return new ActionError(
       `GitHub answered ${status} while ${what}: ${detail}. The token may lack a permission: add "permissions: ${permission}" to the job (or pass a "github-token" that has it).`
     );
   }
-  return new ActionError(`GitHub request failed while ${what}${status ? ` (${status})` : ''}: ${detail}`);
+  return new ActionError(
+    `GitHub request failed while ${what}${status ? ` (${status})` : ''}: ${detail}`
+  );
 }
 
 /** Creates the client on first use only, once. */

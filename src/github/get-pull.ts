@@ -9,9 +9,16 @@ export async function getPull(github: GitHub, number: number): Promise<PullReque
   try {
     ({ data } = await github.octokit.rest.pulls.get({ owner, repo, pull_number: number }));
   } catch (error) {
-    throw gitHubError(error, `reading pull request #${number} of ${owner}/${repo}`, 'pull-requests: read');
+    throw gitHubError(
+      error,
+      `reading pull request #${number} of ${owner}/${repo}`,
+      'pull-requests: read'
+    );
   }
   const facts = factsFromPull(data, true);
-  if (!facts) throw new ActionError(`GitHub's answer for pull request #${number} has no pull request number.`);
+  if (!facts)
+    throw new ActionError(
+      `GitHub's answer for pull request #${number} has no pull request number.`
+    );
   return facts;
 }

@@ -18,7 +18,9 @@ export async function listPullFiles(github: GitHub, number: number): Promise<Pul
       per_page: 100
     });
     return {
-      paths: files.flatMap((file) => (file.previous_filename ? [file.previous_filename, file.filename] : [file.filename])),
+      paths: files.flatMap((file) =>
+        file.previous_filename ? [file.previous_filename, file.filename] : [file.filename]
+      ),
       listed: files.length
     };
   } catch (error) {

@@ -1,0 +1,117 @@
+// @ts-check
+/**
+ * `npm run demo`: the quick start, offline. Runs the committed bundle (dist/index.js) as a
+ * runner would, on GitHub's example `pull_request` `opened` event, against loopback stand-ins
+ * for Datafold and GitHub, then shows what the action reported and what Datafold received.
+ * Nothing leaves the machine; no git checkout or token is needed.
+ */
+import { startDatafold } from '../stand-ins/datafold.mjs';
+import { startGitHub, webhookExample } from '../stand-ins/github.mjs';
+import { parseWorkflowCommands, prepareRun, runAction } from '../stand-ins/runner.mjs';
+
+const API_KEY = 'demo-api-key';
+const CI_CONFIG_ID = 123;
+
+// The diffs file in the shape of Datafold's documentation, comments included.
+const DIFFS_JSON = `[
+  {
+    "prod": "ANALYTICS.PROD.ORDERS", // Production table to compare PR changes against
+    "pr": "ANALYTICS.PR_2.ORDERS", // Changed table containing data modifications in the PR
+    "pk": ["ORDER_ID"], // Primary key; can be an empty array
+    // These fields are not required and can be omitted from the JSON file:
+    "include_columns": [],
+    "exclude_columns": ["UPDATED_AT"]
+  },
+  {
+    "prod": "ANALYTICS.PROD.CUSTOMERS",
+    "pr": "ANALYTICS.PR_2.CUSTOMERS",
+    "pk": ["CUSTOMER_ID"]
+  }
+]
+`;
+
+const payload = webhookExample('pull_request', (p) => p.action === 'opened');
+const pull = payload.pull_request;
+const datafold = await startDatafold({ apiKey: API_KEY, configIds: [CI_CONFIG_ID] });
+// Serves the PR in case the action asks; with the skip marker off it should not need to.
+const github = await startGitHub({
+  pulls: [
+    {
+      number: pull.number,
+      head: { sha: pull.head.sha, ref: pull.head.ref },
+      base: { sha: pull.base.sha, ref: pull.base.ref },
+      files: [{ filename: 'models/orders.sql' }, { filename: 'models/customers.sql' }]
+    }
+  ]
+});
+
+let exitCode = 1;
+try {
+  const run = await prepareRun({
+    eventName: 'pull_request',
+    payload,
+    githubUrl: github.url,
+    files: { 'diffs.json': DIFFS_JSON },
+    inputs: {
+      'api-key': API_KEY,
+      host: datafold.url,
+      'ci-config-id': String(CI_CONFIG_ID),
+      diffs: 'diffs.json',
+      'skip-marker': '' // the marker needs the last commit message: off, so no git or GitHub is needed
+    }
+  });
+  try {
+    heading(`Running dist/index.js on a pull_request event (PR #${pull.number})`);
+    const masks = /** @type {string[]} */ ([]);
+    const { code } = await runAction(run.env, { onLine: (line) => printLogLine(line, masks) });
+    exitCode = code ?? 1;
+    const { outputs, summary } = await run.results();
+
+    heading('Outputs');
+    for (const [name, value] of Object.entries(outputs)) console.log(`${name}=${value}`);
+    heading('Job summary');
+    console.log(summary.trim() || '(empty)');
+    heading(`Requests Datafold received (${datafold.requests.length})`);
+    for (const { method, path, headers, json, body } of datafold.requests) {
+      console.log(`${method} ${path}`);
+      for (const [name, value] of Object.entries(headers)) {
+        console.log(`${name}: ${name === 'authorization' ? 'Key ***' : value}`);
+      }
+      console.log(`\n${json === undefined ? body : JSON.stringify(json, null, 2)}\n`);
+    }
+    heading(`Requests GitHub received (${github.requests.length})`);
+    for (const { method, path } of github.requests) console.log(`${method} ${path}`);
+    heading(`The action exited with ${code}`);
+  } finally {
+    await run.cleanup();
+  }
+} finally {
+  await Promise.all([datafold.close(), github.close()]);
+}
+process.exitCode = exitCode;
+
+/**
+ * Print one log line roughly as the Actions UI shows it: workflow commands rendered, debug
+ * hidden, and values registered with ::add-mask:: replaced by ***.
+ * @param {string} line
+ * @param {string[]} masks
+ */
+function printLogLine(line, masks) {
+  const [command] = parseWorkflowCommands(line);
+  const mask = (/** @type {string} */ text) =>
+    masks.reduce((out, secret) => out.replaceAll(secret, '***'), text);
+  if (!command) return console.log(mask(line));
+  const { command: name, properties, message } = command;
+  if (name === 'add-mask') masks.push(message);
+  else if (name === 'group') console.log(`▸ ${mask(message)}`);
+  else if (['error', 'warning', 'notice'].includes(name)) {
+    const where = properties.file ? `${properties.file}:${properties.line ?? 1}: ` : '';
+    console.log(`${name[0].toUpperCase()}${name.slice(1)}: ${where}${mask(message)}`);
+  }
+  // endgroup, debug and the rest are not shown in the UI by default.
+}
+
+/** @param {string} title */
+function heading(title) {
+  console.log(`\n=== ${title} ===\n`);
+}

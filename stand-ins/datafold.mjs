@@ -1,0 +1,265 @@
+// @ts-check
+/**
+ * A loopback stand-in for Datafold's CI API (SPEC "Datafold HTTP protocol"), with the state
+ * model that matters to the action: a CI run waits for diffs per pull request, a submit
+ * consumes it (so a second submit gets nulls, which is how double submissions show), the
+ * trigger endpoint creates one, and submitted runs move through a status sequence as they
+ * are polled. Error bodies have FastAPI's shapes, as Datafold's do.
+ */
+import { STATUS_CODES } from 'node:http';
+import { startServer } from './server.mjs';
+
+/** @typedef {import('./server.mjs').RecordedRequest} RecordedRequest */
+/** @typedef {import('./server.mjs').Reply} Reply */
+
+/**
+ * A CI run as the runs endpoint lists it, plus what the stand-in tracks about it.
+ * @typedef {object} CiRun
+ * @property {number} id  the ci_run_id
+ * @property {string | null} base_branch
+ * @property {string | null} base_sha
+ * @property {string | null} pr_branch
+ * @property {string | null} pr_sha
+ * @property {number} pr_num
+ * @property {string} status  'waiting' until diffs are submitted, then `statusSequence`
+ * @property {string} source
+ * @property {number | null} run_id  set when diffs are submitted
+ * @property {number} polls  how many times the runs endpoint has listed it since the submit
+ */
+
+/**
+ * What Datafold knows about a waiting run (it learns it from GitHub's webhook). Give `pr_sha`
+ * when the scenario uses `wait`: the action finds its run by `pr_sha`.
+ * @typedef {object} WaitingRun
+ * @property {number} pr_num
+ * @property {string} [pr_sha]
+ * @property {string} [pr_branch]
+ * @property {string} [base_sha]
+ * @property {string} [base_branch]
+ */
+
+/**
+ * @typedef {object} Submission
+ * @property {number} configId
+ * @property {number} prNum
+ * @property {unknown[]} diffs  the body as received
+ * @property {number} ci_run_id
+ * @property {number} run_id
+ */
+
+/**
+ * @typedef {object} DatafoldOptions
+ * @property {string} [apiKey]  the key `Authorization: Key <apiKey>` must carry (default 'test-api-key')
+ * @property {number[]} [configIds]  known CI config ids (default: any)
+ * @property {Array<number | WaitingRun>} [waitingPrs]  PRs with a CI run waiting (default: every PR, once)
+ * @property {string[]} [statusSequence]  statuses a submitted run reports, one step per listing (default ['done'])
+ */
+
+/**
+ * @typedef {import('./server.mjs').Server & {
+ *   state: { runs: CiRun[], accepted: Submission[], waiting: Map<number, CiRun> }
+ * }} Datafold
+ */
+
+const CI_PATH = /^\/api\/v1\/ci\/([^/]+)\/([^/]+)$/;
+const SUBMIT_FIELDS = ['prod', 'pr', 'pk'];
+const TRIGGER_FIELDS = ['pr_number', 'base_branch', 'base_sha', 'pr_sha', 'pr_branch'];
+
+/**
+ * @param {DatafoldOptions} [options]
+ * @returns {Promise<Datafold>}
+ */
+export async function startDatafold(options = {}) {
+  const { apiKey = 'test-api-key', configIds, waitingPrs, statusSequence = ['done'] } = options;
+  const state = {
+    /** @type {CiRun[]} oldest first */
+    runs: [],
+    /** @type {Submission[]} */
+    accepted: [],
+    /** @type {Map<number, CiRun>} the run waiting for diffs, by PR number */
+    waiting: new Map()
+  };
+  // Without `waitingPrs` every PR starts with a run waiting; remember whose was used up.
+  const everyPrWaits = waitingPrs === undefined;
+  const usedImplicitRun = new Set();
+  let nextRunId = 5001;
+
+  /** @param {WaitingRun} facts */
+  function createRun(facts) {
+    /** @type {CiRun} */
+    const run = {
+      id: 1001 + state.runs.length,
+      base_branch: facts.base_branch ?? null,
+      base_sha: facts.base_sha ?? null,
+      pr_branch: facts.pr_branch ?? null,
+      pr_sha: facts.pr_sha ?? null,
+      pr_num: facts.pr_num,
+      status: 'waiting',
+      source: 'api',
+      run_id: null,
+      polls: 0
+    };
+    state.runs.push(run);
+    state.waiting.set(run.pr_num, run);
+    return run;
+  }
+  for (const pr of waitingPrs ?? []) createRun(typeof pr === 'number' ? { pr_num: pr } : pr);
+
+  /** @param {number} prNum */
+  function takeWaitingRun(prNum) {
+    if (everyPrWaits && !usedImplicitRun.has(prNum)) {
+      usedImplicitRun.add(prNum);
+      if (!state.waiting.has(prNum)) createRun({ pr_num: prNum });
+    }
+    const run = state.waiting.get(prNum);
+    state.waiting.delete(prNum);
+    return run;
+  }
+
+  /**
+   * @param {number} configId
+   * @param {number} prNum
+   * @param {RecordedRequest} request
+   * @returns {Reply}
+   */
+  function submit(configId, prNum, request) {
+    const diffs = request.json;
+    if (!Array.isArray(diffs))
+      return invalid([['body'], 'value is not a valid list', 'type_error.list']);
+    const missing = diffs.flatMap((entry, i) => missingFields(entry, SUBMIT_FIELDS, ['body', i]));
+    if (missing.length > 0) return invalid(...missing);
+
+    const run = takeWaitingRun(prNum);
+    if (!run) return { status: 200, json: { ci_run_id: null, run_id: null } };
+    run.run_id = nextRunId++;
+    state.accepted.push({ configId, prNum, diffs, ci_run_id: run.id, run_id: run.run_id });
+    return { status: 200, json: { ci_run_id: run.id, run_id: run.run_id } };
+  }
+
+  /** @param {RecordedRequest} request @returns {Reply} */
+  function trigger(request) {
+    const missing = missingFields(request.json, TRIGGER_FIELDS, ['body']);
+    if (missing.length > 0) return invalid(...missing);
+    const body = /** @type {Record<string, any>} */ (request.json);
+    if (!Number.isInteger(body.pr_number))
+      return invalid([['body', 'pr_number'], 'value is not a valid integer', 'type_error.integer']);
+    const { pr_number, pr_sha, pr_branch, base_sha, base_branch } = body;
+    // A new trigger replaces the run the PR was waiting with, if any.
+    const run = createRun({ pr_num: pr_number, pr_sha, pr_branch, base_sha, base_branch });
+    return { status: 200, json: { ci_run_id: run.id } };
+  }
+
+  /** @param {URLSearchParams} query @returns {Reply} */
+  function listRuns(query) {
+    const prSha = query.get('pr_sha');
+    const prNum = query.get('pr_num');
+    const offset = Number(query.get('offset') ?? 0);
+    const limit = Number(query.get('limit') ?? 100);
+    const page = state.runs
+      .filter(
+        (run) =>
+          (prSha === null || run.pr_sha === prSha) &&
+          (prNum === null || run.pr_num === Number(prNum))
+      )
+      .reverse()
+      .slice(offset, offset + limit);
+    for (const run of page) {
+      if (run.run_id === null) continue; // still waiting for diffs
+      run.status = statusSequence[Math.min(run.polls, statusSequence.length - 1)];
+      run.polls++;
+    }
+    return {
+      status: 200,
+      json: page.map(
+        ({ id, base_branch, base_sha, pr_branch, pr_sha, pr_num, status, source }) => ({
+          id,
+          base_branch,
+          base_sha,
+          pr_branch,
+          pr_sha,
+          pr_num,
+          status,
+          source
+        })
+      )
+    };
+  }
+
+  /**
+   * @param {string} method
+   * @param {URL} url
+   * @returns {import('./server.mjs').Route}
+   */
+  function route(method, url) {
+    const match = CI_PATH.exec(url.pathname);
+    if (!match)
+      return { kind: 'unknown', handle: () => ({ status: 404, json: { detail: 'Not Found' } }) };
+    const [, rawConfigId, last] = match;
+    const [kind, expectedMethod] =
+      last === 'trigger'
+        ? ['trigger', 'POST']
+        : last === 'runs'
+          ? ['runs', 'GET']
+          : ['submit', 'POST'];
+
+    /** @param {RecordedRequest} request @returns {Reply} */
+    function handle(request) {
+      if (method !== expectedMethod) return { status: 405, json: { detail: 'Method Not Allowed' } };
+      // Datafold checks the key before it looks anything up.
+      if (request.headers.authorization !== `Key ${apiKey}`)
+        return { status: 401, json: { detail: 'Invalid API key' } };
+      const configId = Number(rawConfigId);
+      if (!isId(rawConfigId))
+        return invalid([
+          ['path', 'ci_config_id'],
+          'value is not a valid integer',
+          'type_error.integer'
+        ]);
+      if (configIds && !configIds.includes(configId))
+        return { status: 404, json: { detail: 'Not found' } };
+      if (kind === 'trigger') return trigger(request);
+      if (kind === 'runs') return listRuns(url.searchParams);
+      if (!isId(last))
+        return invalid([['path', 'pr_num'], 'value is not a valid integer', 'type_error.integer']);
+      return submit(configId, Number(last), request);
+    }
+    return { kind, handle };
+  }
+
+  const server = await startServer({
+    route,
+    errorJson: (status) => ({ detail: STATUS_CODES[status] ?? `HTTP ${status}` })
+  });
+  return { ...server, state };
+}
+
+/** @typedef {[loc: Array<string | number>, msg: string, type: string]} Problem */
+
+/**
+ * FastAPI's 422 body.
+ * @param {...Problem} problems
+ * @returns {Reply}
+ */
+function invalid(...problems) {
+  return {
+    status: 422,
+    json: { detail: problems.map(([loc, msg, type]) => ({ loc, msg, type })) }
+  };
+}
+
+/**
+ * @param {unknown} value
+ * @param {string[]} fields
+ * @param {Array<string | number>} loc
+ * @returns {Problem[]}
+ */
+function missingFields(value, fields, loc) {
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    return [[loc, 'value is not a valid dict', 'type_error.dict']];
+  return fields
+    .filter((field) => !(field in value))
+    .map((field) => [[...loc, field], 'field required', 'value_error.missing']);
+}
+
+/** @param {string} text */
+const isId = (text) => /^\d+$/.test(text);
