@@ -10,7 +10,11 @@ export async function loadDiffs(inputs: Pick<Inputs, 'diffs' | 'diffsJson'>): Pr
   const name = diffs.kind === 'file' ? diffs.path : 'diffs-json';
   const text =
     diffs.kind === 'file' ? await readDiffsFile(diffs.path, diffs.absolutePath) : inputs.diffsJson;
+  const started = performance.now();
   const { entries, errors, warnings } = validateDiffs(text);
+  core.debug(
+    `Validated ${entries.length} entries in ${(performance.now() - started).toFixed(1)} ms.`
+  );
   const file = diffs.kind === 'file' ? diffs.path : undefined;
   for (const warning of warnings) {
     core.warning(formatProblem(name, warning), {

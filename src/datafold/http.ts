@@ -1,28 +1,19 @@
 import * as core from '@actions/core';
-import { HttpClient } from '@actions/http-client';
-import http from 'node:http';
-import https from 'node:https';
-import { setTimeout as sleep } from 'node:timers/promises';
+import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
 import { ActionError } from '../errors.js';
+import {
+  Retryable,
+  retryAfterMs,
+  retryPolicy,
+  withRetries,
+  type RetryPolicy
+} from '../http/retry.js';
+import { send } from '../http/transport.js';
 import { tunedMs } from '../timing.js';
 import { VERSION } from '../version.js';
 
-/** SPEC's policy for every Datafold request; tests may shorten the waits through the environment. */
-export interface RequestPolicy {
-  timeoutMs: number;
-  attempts: number;
-  backoffBaseMs: number;
-  maxRetryAfterMs: number;
-}
-
-export function defaultPolicy(): RequestPolicy {
-  return {
-    timeoutMs: tunedMs('REQUEST_TIMEOUT_MS', 30_000),
-    attempts: 4,
-    backoffBaseMs: tunedMs('BACKOFF_BASE_MS', 1_000),
-    maxRetryAfterMs: 60_000
-  };
-}
+/** Every Datafold request gets SPEC's 30 s deadline; tests may shorten it through the environment. */
+const requestTimeoutMs = () => tunedMs('REQUEST_TIMEOUT_MS', 30_000);
 
 export interface DatafoldResponse {
   status: number;
@@ -33,18 +24,18 @@ export interface DatafoldResponse {
 
 interface RawResponse {
   status: number;
-  headers: http.IncomingHttpHeaders;
+  headers: IncomingHttpHeaders;
   body: string;
 }
 
 /** A failed attempt worth another one, and whether Datafold may have processed it anyway. */
-class RetryableFailure extends Error {
+class RetryableFailure extends Retryable {
   constructor(
     message: string,
     readonly mayHaveBeenProcessed: boolean,
-    readonly retryAfterMs?: number
+    waitMs?: number
   ) {
-    super(message);
+    super(message, undefined, waitMs);
   }
 }
 
@@ -70,10 +61,9 @@ export interface RequestOptions {
 export class DatafoldHttp {
   readonly #host: string;
   readonly #apiKey: string;
-  readonly #policy: RequestPolicy;
-  readonly #proxyAware = new HttpClient();
+  readonly #policy: RetryPolicy;
 
-  constructor(host: string, apiKey: string, policy: RequestPolicy = defaultPolicy()) {
+  constructor(host: string, apiKey: string, policy: RetryPolicy = retryPolicy()) {
     this.#host = host;
     this.#apiKey = apiKey;
     this.#policy = policy;
@@ -84,29 +74,20 @@ export class DatafoldHttp {
   }
 
   async request(options: RequestOptions): Promise<DatafoldResponse> {
-    const { attempts, backoffBaseMs, maxRetryAfterMs } = this.#policy;
     let uncertain = false;
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const response = await this.#attempt(options);
-        return { status: response.status, json: this.#parse(response, options), uncertain };
-      } catch (error) {
-        if (!(error instanceof RetryableFailure)) throw error;
-        uncertain ||= error.mayHaveBeenProcessed;
-        if (attempt >= attempts) {
-          throw new ActionError(
-            `Datafold at ${this.#host} failed ${attempts} times while ${options.what}; the last attempt: ${error.message}. Datafold may be down: re-run the job later.`
-          );
-        }
-        const delayMs = Math.min(
-          error.retryAfterMs ?? backoffBaseMs * 2 ** (attempt - 1),
-          maxRetryAfterMs
-        );
-        core.info(
-          `Datafold: ${error.message}; attempt ${attempt + 1} of ${attempts} in ${(delayMs / 1000).toFixed(1)} s.`
-        );
-        await sleep(delayMs);
-      }
+    try {
+      const response = await withRetries('Datafold', this.#policy, () =>
+        this.#attempt(options).catch((error: unknown) => {
+          if (error instanceof RetryableFailure) uncertain ||= error.mayHaveBeenProcessed;
+          throw error;
+        })
+      );
+      return { status: response.status, json: this.#parse(response, options), uncertain };
+    } catch (error) {
+      if (!(error instanceof RetryableFailure)) throw error;
+      throw new ActionError(
+        `Datafold at ${this.#host} failed ${this.#policy.attempts} times while ${options.what}; the last attempt: ${error.message}. Datafold may be down: re-run the job later.`
+      );
     }
   }
 
@@ -138,9 +119,9 @@ export class DatafoldHttp {
     return response;
   }
 
-  #send(url: URL, options: RequestOptions): Promise<RawResponse> {
+  async #send(url: URL, options: RequestOptions): Promise<RawResponse> {
     const body = options.body === undefined ? undefined : JSON.stringify(options.body);
-    const headers: http.OutgoingHttpHeaders = {
+    const headers: OutgoingHttpHeaders = {
       Authorization: `Key ${this.#apiKey}`,
       Accept: 'application/json',
       'User-Agent': `datafold-ci-action/${VERSION}`
@@ -149,37 +130,14 @@ export class DatafoldHttp {
       headers['Content-Type'] = 'application/json';
       headers['Content-Length'] = Buffer.byteLength(body);
     }
-    const transport = url.protocol === 'https:' ? https : http;
-    return new Promise((resolve, reject) => {
-      // The agent routes through https_proxy unless no_proxy exempts the host.
-      const request = transport.request(
-        url,
-        { method: options.method, headers, agent: this.#proxyAware.getAgent(url.href) },
-        (response) => {
-          const chunks: Buffer[] = [];
-          response.on('data', (chunk: Buffer) => chunks.push(chunk));
-          response.on('error', reject);
-          response.on('end', () =>
-            resolve({
-              status: response.statusCode ?? 0,
-              headers: response.headers,
-              body: Buffer.concat(chunks).toString('utf8')
-            })
-          );
-        }
-      );
-      // One deadline for the whole exchange, answer body included.
-      const timer = setTimeout(() => {
-        const timeout: NodeJS.ErrnoException = new Error(
-          `no answer within ${this.#policy.timeoutMs / 1000} s`
-        );
-        timeout.code = 'ETIMEDOUT';
-        request.destroy(timeout);
-      }, this.#policy.timeoutMs);
-      request.on('error', reject);
-      request.on('close', () => clearTimeout(timer));
-      request.end(body);
+    const answer = await send({
+      method: options.method,
+      url,
+      headers,
+      body,
+      timeoutMs: requestTimeoutMs()
     });
+    return { status: answer.status, headers: answer.headers, body: answer.body.toString('utf8') };
   }
 
   #parse(response: RawResponse, options: RequestOptions): unknown {
@@ -232,14 +190,4 @@ function describeBody(body: string): string {
   if (/^<(!doctype|html)/i.test(text)) return ' (an HTML page)';
   const excerpt = text.replace(/\s+/g, ' ');
   return `: ${excerpt.length > 200 ? `${excerpt.slice(0, 200)}…` : excerpt}`;
-}
-
-/** `Retry-After` in seconds or as an HTTP date. */
-export function retryAfterMs(header: string | string[] | undefined): number | undefined {
-  const value = Array.isArray(header) ? header[0] : header;
-  if (value === undefined || value.trim() === '') return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
 }

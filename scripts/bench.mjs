@@ -1,0 +1,254 @@
+// @ts-check
+/**
+ * `npm run bench`: what the action costs, measured on the committed bundle (dist/) run as a
+ * runner runs it, against the loopback stand-ins. Prints tables; asserts nothing.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startDatafold } from '../stand-ins/datafold.mjs';
+import { startGitHub, webhookExample } from '../stand-ins/github.mjs';
+import { parseWorkflowCommands, prepareRun, REPO_ROOT, runAction } from '../stand-ins/runner.mjs';
+
+const RUNS = Number(process.env.BENCH_RUNS) || 15;
+const API_KEY = 'bench-api-key';
+
+/** @param {number} count */
+function diffsFile(count) {
+  const entries = Array.from({ length: count }, (_, i) => ({
+    prod: `ANALYTICS.PROD.TABLE_${i}`,
+    pr: `ANALYTICS.PR_1.TABLE_${i}`,
+    pk: ['ID'],
+    exclude_columns: ['UPDATED_AT']
+  }));
+  return JSON.stringify(entries, null, 2);
+}
+
+/** A workspace that is a git checkout holding the pull request's head commit. */
+function gitWorkspace() {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-ws-'));
+  const git = (/** @type {string[]} */ ...args) =>
+    execFileSync('git', ['-c', 'user.name=bench', '-c', 'user.email=bench@example.com', ...args], {
+      cwd: dir,
+      encoding: 'utf8'
+    }).trim();
+  git('init', '-q');
+  git('commit', '-q', '--allow-empty', '-m', 'Change the orders model');
+  return { dir, sha: git('rev-parse', 'HEAD') };
+}
+
+/** @param {number[]} values */
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+};
+
+/** Wall time of a child process from spawn to exit, in ms. */
+function timeProcess(/** @type {string[]} */ args, /** @type {Record<string,string>} */ env = {}) {
+  return new Promise((resolve, reject) => {
+    const start = process.hrtime.bigint();
+    const child = spawn(process.execPath, args, {
+      env: { PATH: process.env.PATH ?? '', ...env },
+      stdio: 'ignore'
+    });
+    child.on('error', reject);
+    child.on('exit', (code) =>
+      code === 0
+        ? resolve(Number(process.hrtime.bigint() - start) / 1e6)
+        : reject(new Error(`exit ${code}`))
+    );
+  });
+}
+
+/**
+ * @param {string} title
+ * @param {string[][]} rows
+ */
+function table(title, rows) {
+  const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
+  console.log(`\n${title}\n`);
+  rows.forEach((row, index) => {
+    console.log(`| ${row.map((cell, column) => cell.padEnd(widths[column])).join(' | ')} |`);
+    if (index === 0) console.log(`| ${widths.map((width) => '-'.repeat(width)).join(' | ')} |`);
+  });
+}
+
+const pull = webhookExample('pull_request', (p) => p.action === 'synchronize').pull_request;
+const { dir: workspace, sha: headSha } = gitWorkspace();
+pull.head.sha = headSha;
+const files = Array.from({ length: 250 }, (_, i) => ({ filename: `models/model_${i}.sql` }));
+const pullSpec = {
+  number: pull.number,
+  head: { sha: headSha, ref: pull.head.ref },
+  base: { sha: pull.base.sha, ref: pull.base.ref },
+  labels: ['datafold'],
+  files
+};
+const datafold = await startDatafold({ apiKey: API_KEY, waitingPrs: [] });
+const github = await startGitHub({
+  pulls: [pullSpec],
+  commits: { [headSha]: 'Change the orders model' }
+});
+
+/**
+ * One run of the bundle; resolves to its wall time and what the stand-ins saw.
+ * @param {{ eventName: string, payload: object, inputs?: Record<string, string>, env?: Record<string, string>, diffs?: string, sha?: string }} run
+ */
+async function runBundle(run) {
+  writeFileSync(path.join(workspace, 'diffs.json'), run.diffs ?? diffsFile(20));
+  datafold.state.waiting.clear();
+  const before = { github: github.requests.length, datafold: datafold.requests.length };
+  const prepared = await prepareRun({
+    eventName: run.eventName,
+    payload: run.payload,
+    workspace,
+    githubUrl: github.url,
+    sha: run.sha,
+    inputs: {
+      'api-key': API_KEY,
+      host: datafold.url,
+      'ci-config-id': '123',
+      diffs: 'diffs.json',
+      ...run.inputs
+    },
+    env: run.env
+  });
+  // Datafold keeps a CI run waiting for the pull request, as after GitHub's webhook.
+  await fetch(`${datafold.url}/api/v1/ci/123/trigger`, {
+    method: 'POST',
+    headers: { Authorization: `Key ${API_KEY}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify({
+      pr_number: pull.number,
+      base_branch: 'main',
+      base_sha: 'b',
+      pr_sha: headSha,
+      pr_branch: 'f'
+    })
+  });
+  const start = process.hrtime.bigint();
+  const result = await runAction(prepared.env);
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  await prepared.cleanup();
+  if (result.code !== 0) throw new Error(`the action failed:\n${result.stdout}\n${result.stderr}`);
+  return {
+    ms,
+    stdout: result.stdout,
+    githubRequests: github.requests.slice(before.github),
+    datafoldRequests: datafold.requests.length - before.datafold - 1
+  };
+}
+
+const pullRequestEvent = {
+  eventName: 'pull_request',
+  payload: { action: 'synchronize', number: pull.number, pull_request: pull }
+};
+
+try {
+  // 1. A full run beside Node's bare start, interleaved so load on the machine hits both alike.
+  const bare = [];
+  const full = [];
+  await runBundle(pullRequestEvent); // warm the file cache
+  for (let i = 0; i < RUNS; i++) {
+    bare.push(await timeProcess(['-e', '']));
+    full.push((await runBundle(pullRequestEvent)).ms);
+  }
+  const ratio = median(full) / median(bare);
+  table(
+    `Full run (pull_request, 20 diffs, submitted to the loopback Datafold), median of ${RUNS}`,
+    [
+      ['what', 'median ms', 'min ms'],
+      ["node -e ''", median(bare).toFixed(1), Math.min(...bare).toFixed(1)],
+      ['node dist/index.js', median(full).toFixed(1), Math.min(...full).toFixed(1)],
+      ['ratio', `${ratio.toFixed(2)}×`, '']
+    ]
+  );
+
+  // 2. GitHub requests per scenario.
+  const everyRule = {
+    'require-label': 'datafold',
+    'base-branch': 'main, master',
+    'files-to-ignore': 'docs/**',
+    'diff-threshold': '100'
+  };
+  const mergeGroup = webhookExample('merge_group');
+  mergeGroup.merge_group.head_ref = `refs/heads/gh-readonly-queue/${pull.base.ref}/pr-${pull.number}-${headSha}`;
+  const push = webhookExample('push', (p) => !p.deleted);
+  push.after = headSha;
+  push.head_commit.id = headSha;
+  const scenarios = [
+    ['pull_request, no rules, head commit checked out', pullRequestEvent],
+    ['pull_request, every rule (250 changed files)', { ...pullRequestEvent, inputs: everyRule }],
+    ['push, pull request looked up by commit', { eventName: 'push', payload: push, sha: headSha }],
+    ['merge_group', { eventName: 'merge_group', payload: mergeGroup }]
+  ];
+  const rows = [['scenario', 'GitHub requests', 'which', 'Datafold requests']];
+  for (const [name, run] of scenarios) {
+    const { githubRequests, datafoldRequests } = await runBundle(/** @type {any} */ (run));
+    const which = githubRequests.map((request) => request.kind).join(', ') || '—';
+    rows.push([
+      /** @type {string} */ (name),
+      String(githubRequests.length),
+      which,
+      String(datafoldRequests)
+    ]);
+  }
+  table('GitHub API requests per scenario', rows);
+
+  // 3. Diffs validation inside the bundle (dry run), as the action reports it in its debug log.
+  const validation = [['entries', 'file size', 'validation ms', 'process max RSS']];
+  const rssProbe = path.join(workspace, 'rss.cjs');
+  writeFileSync(
+    rssProbe,
+    "process.on('exit', () => console.log('::debug::maxRSS ' + process.resourceUsage().maxRSS));\n"
+  );
+  for (const count of [1_000, 100_000]) {
+    const diffs = diffsFile(count);
+    const { stdout } = await runBundle({
+      ...pullRequestEvent,
+      diffs,
+      inputs: { 'dry-run': 'true', 'skip-marker': '' },
+      env: { RUNNER_DEBUG: '1', NODE_OPTIONS: `--require=${rssProbe}` }
+    });
+    const debug = parseWorkflowCommands(stdout).filter((command) => command.command === 'debug');
+    const validated =
+      debug.find((command) => command.message.startsWith('Validated'))?.message ?? '';
+    const rss = Number(
+      debug.find((command) => command.message.startsWith('maxRSS'))?.message.split(' ')[1]
+    );
+    validation.push([
+      count.toLocaleString('en'),
+      `${(Buffer.byteLength(diffs) / 1e6).toFixed(1)} MB`,
+      /in ([\d.]+) ms/.exec(validated)?.[1] ?? '?',
+      `${(rss / 1024).toFixed(0)} MB`
+    ]);
+  }
+  table('Diffs validation (dry run, RUNNER_DEBUG=1)', validation);
+
+  // 4. What the action ships.
+  const dist = path.join(REPO_ROOT, 'dist');
+  const sizes = readdirSync(dist).map((name) => ({
+    name,
+    bytes: statSync(path.join(dist, name)).size
+  }));
+  const sum = (/** @type {(name: string) => boolean} */ keep) =>
+    sizes.filter(({ name }) => keep(name)).reduce((total, { bytes }) => total + bytes, 0);
+  const kB = (/** @type {number} */ bytes) => `${(bytes / 1024).toFixed(0)} kB`;
+  table('dist/ on disk', [
+    ['part', 'size'],
+    ['index.js (loaded at every start)', kB(sum((name) => name === 'index.js'))],
+    [
+      'chunks loaded on demand (GitHub client, undici)',
+      kB(sum((name) => /^\d+\.index\.js$/.test(name)))
+    ],
+    ['source maps', kB(sum((name) => name.endsWith('.map')))],
+    ['everything', kB(sum(() => true))]
+  ]);
+  console.log(
+    `\nMachine: ${os.cpus().length}× ${os.cpus()[0]?.model.trim()}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`
+  );
+} finally {
+  await Promise.all([datafold.close(), github.close()]);
+  rmSync(workspace, { recursive: true, force: true });
+}

@@ -1,0 +1,88 @@
+import { HttpClient } from '@actions/http-client';
+import http from 'node:http';
+import https from 'node:https';
+
+export interface Exchange {
+  method: string;
+  url: URL;
+  headers: http.OutgoingHttpHeaders;
+  body?: string;
+  timeoutMs: number;
+  signal?: AbortSignal | null;
+}
+
+export interface Answer {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: Buffer;
+}
+
+// Its agents route through https_proxy / http_proxy unless no_proxy exempts the host, as
+// self-hosted runners behind a proxy need, for Datafold and GitHub alike.
+const proxyAware = new HttpClient();
+
+/** One HTTP exchange with a deadline for all of it, answer body included. */
+export function send(exchange: Exchange): Promise<Answer> {
+  const { url, method, headers, body, timeoutMs, signal } = exchange;
+  const transport = url.protocol === 'https:' ? https : http;
+  return new Promise((resolve, reject) => {
+    const request = transport.request(
+      url,
+      { method, headers, agent: proxyAware.getAgent(url.href), signal: signal ?? undefined },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('error', reject);
+        response.on('end', () =>
+          resolve({
+            status: response.statusCode ?? 0,
+            headers: response.headers,
+            body: Buffer.concat(chunks)
+          })
+        );
+      }
+    );
+    const timer = setTimeout(() => {
+      const timeout: NodeJS.ErrnoException = new Error(`no answer within ${timeoutMs / 1000} s`);
+      timeout.code = 'ETIMEDOUT';
+      request.destroy(timeout);
+    }, timeoutMs);
+    request.on('error', reject);
+    request.on('close', () => clearTimeout(timer));
+    request.end(body);
+  });
+}
+
+/**
+ * `fetch` for Octokit over the same proxy-aware transport, so GitHub requests honour the
+ * runner's proxy settings without bundling a second HTTP stack.
+ */
+export function transportFetch(timeoutMs: number): typeof fetch {
+  return async (input, init = {}) => {
+    const url = new URL(input instanceof Request ? input.url : String(input));
+    const headers: http.OutgoingHttpHeaders = Object.fromEntries(
+      new Headers(init.headers).entries()
+    );
+    const body = init.body === undefined || init.body === null ? undefined : String(init.body);
+    if (body !== undefined) headers['content-length'] = Buffer.byteLength(body);
+    const answer = await send({
+      method: init.method ?? 'GET',
+      url,
+      headers,
+      body,
+      timeoutMs,
+      signal: init.signal
+    });
+    const responseHeaders = new Headers();
+    for (const [name, value] of Object.entries(answer.headers)) {
+      for (const item of Array.isArray(value) ? value : [value ?? ''])
+        responseHeaders.append(name, item);
+    }
+    // 204 and 304 answers may not carry a body.
+    const empty = answer.status === 204 || answer.status === 304;
+    return new Response(empty ? null : new Uint8Array(answer.body), {
+      status: answer.status,
+      headers: responseHeaders
+    });
+  };
+}
