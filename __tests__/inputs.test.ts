@@ -141,13 +141,21 @@ describe('parseInputs', () => {
     expect(parseInputs({ ...valid, 'api-key': '', 'dry-run': 'true' }, '/w').apiKey).toBe('');
   });
 
-  it('reports every invalid input at once', () => {
-    const message = problem({ 'ci-config-id': 'x', wait: 'maybe', 'on-missing-run': 'nope' });
+  it('reports every invalid input at once, combinations included', () => {
+    const message = problem({
+      'ci-config-id': 'x',
+      wait: 'maybe',
+      'on-missing-run': 'nope',
+      diffs: '',
+      'api-key': ''
+    });
     expect(message.split('\n')).toEqual([
-      '3 inputs are invalid:',
+      '5 inputs are invalid:',
       `Input "ci-config-id": "x" is not valid: use the CI config ID from Datafold's CI settings page, e.g. 123`,
       'Input "on-missing-run": "nope" is not valid: use warn, fail or trigger',
-      'Input "wait": "maybe" is not valid: use true or false'
+      'Input "wait": "maybe" is not valid: use true or false',
+      'Input "diffs": set "diffs" to the path of your diffs file (or "diffs-json" to the diffs as JSON text)',
+      expect.stringContaining('Input "api-key": no Datafold API key') as unknown as string
     ]);
   });
 });

@@ -121,65 +121,66 @@ const host = z.string().transform((value, ctx) => {
   return `${url.origin}${url.pathname}`.replace(/\/+$/, '');
 });
 
-const schema = z
-  .object({
-    'api-key': z.string(),
-    host,
-    'ci-config-id': positiveInteger(
-      "use the CI config ID from Datafold's CI settings page, e.g. 123"
+const schema = z.object({
+  'api-key': z.string(),
+  host,
+  'ci-config-id': positiveInteger(
+    "use the CI config ID from Datafold's CI settings page, e.g. 123"
+  ),
+  diffs: z.string(),
+  'diffs-json': z.string(),
+  'pr-number': optionalPositiveInteger(
+    'use a pull request number such as 42, or leave it empty to infer it'
+  ),
+  'github-token': z.string(),
+  'skip-marker': z.string(),
+  'require-label': list,
+  'base-branch': list,
+  'files-to-ignore': lines,
+  'diff-threshold': optionalPositiveInteger(
+    'use a positive whole number of diff entries, or leave it empty'
+  ),
+  'on-missing-run': z
+    .string()
+    .transform((value, ctx) =>
+      value === ''
+        ? 'warn'
+        : isOnMissingRun(value)
+          ? value
+          : invalid(ctx, value, 'use warn, fail or trigger')
     ),
-    diffs: z.string(),
-    'diffs-json': z.string(),
-    'pr-number': optionalPositiveInteger(
-      'use a pull request number such as 42, or leave it empty to infer it'
-    ),
-    'github-token': z.string(),
-    'skip-marker': z.string(),
-    'require-label': list,
-    'base-branch': list,
-    'files-to-ignore': lines,
-    'diff-threshold': optionalPositiveInteger(
-      'use a positive whole number of diff entries, or leave it empty'
-    ),
-    'on-missing-run': z
-      .string()
-      .transform((value, ctx) =>
-        value === ''
-          ? 'warn'
-          : isOnMissingRun(value)
-            ? value
-            : invalid(ctx, value, 'use warn, fail or trigger')
-      ),
-    wait: boolean(false),
-    'wait-timeout-minutes': z.string().transform((value, ctx) => {
-      const minutes = value === '' ? 60 : Number(value);
-      return Number.isFinite(minutes) && minutes > 0 && minutes <= 360
-        ? minutes
-        : invalid(ctx, value, 'use a number of minutes greater than 0 and at most 360');
-    }),
-    'dry-run': boolean(false)
-  })
-  .superRefine((raw, ctx) => {
-    if ((raw.diffs === '') === (raw['diffs-json'] === '')) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['diffs'],
-        message:
-          raw.diffs === ''
-            ? 'set "diffs" to the path of your diffs file (or "diffs-json" to the diffs as JSON text)'
-            : 'set only one of "diffs" and "diffs-json", not both'
-      });
-    }
-    if (raw['api-key'] === '' && !raw['dry-run']) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['api-key'],
-        message:
-          'no Datafold API key: set "api-key: ${{ secrets.DATAFOLD_API_KEY }}" (or the DATAFOLD_API_KEY environment variable). ' +
-          'Note that GitHub does not pass secrets to workflows triggered by pull requests from forks.'
-      });
-    }
-  });
+  wait: boolean(false),
+  'wait-timeout-minutes': z.string().transform((value, ctx) => {
+    const minutes = value === '' ? 60 : Number(value);
+    return Number.isFinite(minutes) && minutes > 0 && minutes <= 360
+      ? minutes
+      : invalid(ctx, value, 'use a number of minutes greater than 0 and at most 360');
+  }),
+  'dry-run': boolean(false)
+});
+
+/**
+ * Rules across inputs, checked on the raw values so that they are reported together with
+ * every single-input problem (zod skips object refinements once a field has failed).
+ */
+function combinationProblems(raw: RawInputs): string[] {
+  const problems: string[] = [];
+  if ((raw.diffs === '') === (raw['diffs-json'] === '')) {
+    problems.push(
+      raw.diffs === ''
+        ? 'Input "diffs": set "diffs" to the path of your diffs file (or "diffs-json" to the diffs as JSON text)'
+        : 'Input "diffs": set only one of "diffs" and "diffs-json", not both'
+    );
+  }
+  // A dry run sends nothing to Datafold, so it needs no key.
+  if (raw['api-key'] === '' && !TRUE_VALUES.includes(raw['dry-run'])) {
+    problems.push(
+      'Input "api-key": no Datafold API key: set "api-key: ${{ secrets.DATAFOLD_API_KEY }}" (or the DATAFOLD_API_KEY environment variable). ' +
+        'Note that GitHub does not pass secrets to workflows triggered by pull requests from forks.'
+    );
+  }
+  return problems;
+}
 
 /** Reads every input the way the runner passes them, with the SDK's environment fallbacks. */
 export function readRawInputs(env: NodeJS.ProcessEnv = process.env): RawInputs {
@@ -198,10 +199,13 @@ export function readRawInputs(env: NodeJS.ProcessEnv = process.env): RawInputs {
 
 export function parseInputs(raw: RawInputs, workspace: string): Inputs {
   const result = schema.safeParse(raw);
-  if (!result.success) {
-    const problems = result.error.issues.map(
+  const problems = [
+    ...(result.error?.issues ?? []).map(
       (issue) => `Input "${String(issue.path[0])}": ${issue.message}`
-    );
+    ),
+    ...combinationProblems(raw)
+  ];
+  if (!result.success || problems.length > 0) {
     throw new ActionError(
       problems.length === 1
         ? problems[0]

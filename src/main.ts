@@ -42,6 +42,7 @@ export async function run(): Promise<void> {
         message: `Skipped: ${search.notFound}.`
       });
     outcome.prNumber = search.found.number;
+    outcome.headSha = search.found.headSha;
     outcome.prUrl = `${context.serverUrl}/${context.owner}/${context.repo}/pull/${search.found.number}`;
 
     const { facts: pr, ruleFacts } = await core.group('Rules', () =>

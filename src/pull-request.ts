@@ -33,12 +33,18 @@ export class PullRequestSource {
     keys: (keyof PullRequestFacts)[]
   ): Promise<PullRequestFacts> {
     if (keys.every((key) => facts[key] !== undefined)) return facts;
-    const live = await this.pull(facts.number);
+    await this.pull(facts.number);
+    return this.withLive(facts);
+  }
+
+  /** The facts plus what GET /pulls/{n} told, when it was asked already; asks nothing. */
+  async withLive(facts: PullRequestFacts): Promise<PullRequestFacts> {
+    if (!this.#pull) return facts;
     // The event's own SHAs and branches win: they describe the commit this run checked out.
     const known = Object.fromEntries(
       Object.entries(facts).filter(([, value]) => value !== undefined)
     );
-    return { ...live, ...known };
+    return { ...(await this.#pull), ...known };
   }
 }
 
@@ -97,7 +103,7 @@ export async function gatherRuleFacts(
     needs.changedFiles ? changedFilesOf(facts, source) : undefined
   ]);
   return {
-    facts: { ...completed, commitMessage },
+    facts: await source.withLive({ ...completed, commitMessage }),
     ruleFacts: { commitMessage, labels: completed.labels, baseRef: completed.baseRef, changedFiles }
   };
 }

@@ -1,0 +1,175 @@
+/**
+ * What events.test.ts, rules.test.ts and bad-input.test.ts share on top of scenario.ts: a
+ * pull request the GitHub stand-in knows, a real git checkout, and the checks every scenario
+ * makes (exit code, all eight outputs, the exact requests each stand-in saw, no key leak).
+ */
+import { expect } from '@jest/globals';
+import { execFile } from 'node:child_process';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import type { GitHubOptions } from '../../stand-ins/github.mjs';
+import { TEST_GITHUB_TOKEN } from '../../stand-ins/runner.mjs';
+import { expectNoSecret } from './launch.js';
+import { API_KEY, requestLines, type Scenario } from './scenario.js';
+
+/** The pull request most scenarios use: not the examples' #2, so nothing passes by accident. */
+export const NUMBER = 42;
+export const HEAD_SHA = '4f1c9d2a7b3e5f60718293a4b5c6d7e8f9012345';
+export const BASE_SHA = '0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c';
+
+type PullSpec = NonNullable<GitHubOptions['pulls']>[number];
+
+/** PR #42 (open, head feature/orders at HEAD_SHA, base main), with `overrides`. */
+export function pull(overrides: Partial<PullSpec> = {}): PullSpec {
+  return {
+    number: NUMBER,
+    head: { sha: HEAD_SHA, ref: 'feature/orders' },
+    base: { sha: BASE_SHA, ref: 'main' },
+    ...overrides
+  };
+}
+
+/** A GitHub stand-in that knows `pulls` and checks the runner's token. */
+export function gitHub(
+  pulls: PullSpec[] = [pull()],
+  commits?: Record<string, string>
+): GitHubOptions {
+  return { token: TEST_GITHUB_TOKEN, pulls, commits };
+}
+
+/**
+ * A pull_request-shaped event example with its pull request moved to `spec`: number, head,
+ * base and `changed_files` as the GitHub stand-in serves them (labels are left as they are).
+ */
+export function withPull<T extends { pull_request: object }>(payload: T, spec = pull()): T {
+  const pr = payload.pull_request as {
+    number: number;
+    head: { sha: string; ref: string };
+    base: { sha: string; ref: string };
+    changed_files?: number;
+  };
+  pr.number = spec.number;
+  Object.assign(pr.head, spec.head);
+  Object.assign(pr.base, spec.base);
+  if ('changed_files' in pr) pr.changed_files = spec.changedFiles ?? spec.files?.length ?? 0;
+  if ('number' in payload) Object.assign(payload, { number: spec.number });
+  return payload;
+}
+
+export type Outputs = Record<
+  | 'pr-number'
+  | 'head-sha'
+  | 'submitted'
+  | 'skipped-reason'
+  | 'diff-count'
+  | 'ci-run-id'
+  | 'run-id'
+  | 'run-status',
+  string
+>;
+
+/** The outputs of a submission Datafold accepted (its first CI run), for PR #42 by default. */
+export function submitted(overrides: Partial<Outputs> = {}): Outputs {
+  return {
+    'pr-number': String(NUMBER),
+    'head-sha': HEAD_SHA,
+    submitted: 'true',
+    'skipped-reason': '',
+    'diff-count': '2',
+    'ci-run-id': '1001',
+    'run-id': '5001',
+    'run-status': '',
+    ...overrides
+  };
+}
+
+/** The outputs of a skip: nothing submitted, only what was known by then. */
+export function skipped(reason: string, overrides: Partial<Outputs> = {}): Outputs {
+  return {
+    'pr-number': '',
+    'head-sha': '',
+    submitted: 'false',
+    'skipped-reason': reason,
+    'diff-count': '',
+    'ci-run-id': '',
+    'run-id': '',
+    'run-status': '',
+    ...overrides
+  };
+}
+
+export interface Expected {
+  code?: number;
+  outputs: Outputs;
+  /** Datafold requests as `METHOD /path`, in order. */
+  datafold: string[];
+  /** GitHub requests as `METHOD /path?query`, in any order (independent ones run concurrently). */
+  github: string[];
+}
+
+/** The checks every scenario makes. */
+export function expectRun({ result, datafold, github }: Scenario, expected: Expected): void {
+  const code = expected.code ?? 0;
+  // The log comes with a wrong exit code, so a failure says why.
+  expect([result.code, result.code === code ? '' : result.stdout + result.stderr]).toEqual([
+    code,
+    ''
+  ]);
+  expect(result.outputs).toEqual(expected.outputs);
+  expect(requestLines(datafold)).toEqual(expected.datafold);
+  expect(requestLines(github).sort()).toEqual([...expected.github].sort());
+  expectNoSecret(result, API_KEY);
+}
+
+/** The messages of one kind of workflow command (`error`, `warning`, `notice`, …). */
+export function messages({ result }: Scenario, command: string): string[] {
+  return result.commands.filter((c) => c.command === command).map((c) => c.message);
+}
+
+export const submit = (number = NUMBER) => `POST /api/v1/ci/123/${number}`;
+export const getPull = (number = NUMBER) => `GET /repos/owner/repo/pulls/${number}`;
+export const getCommit = (sha = HEAD_SHA) => `GET /repos/owner/repo/commits/${sha}`;
+export const pullsOfCommit = (sha: string) =>
+  `GET /repos/owner/repo/commits/${sha}/pulls?per_page=100`;
+export const filesPage = (page: number, number = NUMBER) =>
+  `GET /repos/owner/repo/pulls/${number}/files?per_page=100${page > 1 ? `&page=${page}` : ''}`;
+
+const run = promisify(execFile);
+
+/**
+ * A real git repository with one commit of `message`, for the action to read the head
+ * commit's message from the local checkout. Remove it with `rm()`.
+ */
+export async function gitCheckout(
+  message: string
+): Promise<{ dir: string; sha: string; rm: () => Promise<void> }> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'datafold-checkout-'));
+  const git = async (...args: string[]) =>
+    (
+      await run(
+        'git',
+        [
+          '-c',
+          'user.name=Test',
+          '-c',
+          'user.email=test@example.com',
+          '-c',
+          'commit.gpgsign=false',
+          ...args
+        ],
+        { cwd: dir }
+      )
+    ).stdout.trim();
+  await git('init', '--quiet');
+  await mkdir(path.join(dir, 'models'));
+  await writeFile(path.join(dir, 'models', 'orders.sql'), 'select 1 as order_id\n');
+  await git('add', '.');
+  await git('commit', '--quiet', '-m', message);
+  return {
+    dir,
+    sha: await git('rev-parse', 'HEAD'),
+    rm: () => rm(dir, { recursive: true, force: true })
+  };
+}

@@ -1,0 +1,328 @@
+/**
+ * How the action weathers faults, end to end: SPEC's one HTTP policy for Datafold (retry 429,
+ * 5xx, resets and timeouts up to 4 attempts with back-off and Retry-After; never retry other
+ * 4xx; a clear message for every answer that is not the JSON expected, never a stack trace),
+ * the guard against submitting twice when an answer is lost, and GitHub API faults.
+ */
+import { describe, expect, it } from '@jest/globals';
+import { githubFaults } from '../../stand-ins/github.mjs';
+import { TEST_GITHUB_TOKEN } from '../../stand-ins/runner.mjs';
+import type { Fault, ScriptEntry } from '../../stand-ins/server.mjs';
+import {
+  arrivals,
+  expectFailure,
+  expectSuccess,
+  FAILED_AT_DATAFOLD,
+  outputs,
+  runsOf,
+  sent,
+  SUBMIT,
+  times,
+  visibleLines,
+  warnings,
+  type Sent
+} from './run-checks.js';
+import { PR, scenario } from './scenario.js';
+
+/** `n` submits answered with `fault`, then the stand-in answers normally. */
+const submits = (n: number, fault: Fault): ScriptEntry[] => [{ match: 'submit', times: n, fault }];
+
+describe('Datafold faults that are retried', () => {
+  /** Milliseconds between two attempts as the stand-in sees them: [at least, less than]. */
+  type Gap = [min: number, max: number];
+  const rows: Array<{
+    name: string;
+    fault: ScriptEntry[];
+    env?: Record<string, string | undefined>;
+    gaps?: Gap[];
+  }> = [
+    { name: '503, then success', fault: submits(1, { status: 503 }) },
+    {
+      name: '429 with Retry-After: 1, honoured over the 10 ms back-off',
+      fault: submits(1, { status: 429, headers: { 'retry-after': '1' } }),
+      gaps: [[1000, 2000]]
+    },
+    { name: 'three 500s, then success (4 attempts)', fault: submits(3, { status: 500 }) },
+    { name: 'an HTML 502 page, then success', fault: submits(1, { status: 502, html: true }) },
+    { name: 'a dropped connection, then success', fault: submits(1, { drop: true }) },
+    {
+      // The deadline runs from before the request reaches the stand-in, so no lower bound;
+      // a retry well within the 2 s default shows the 500 ms one was applied.
+      name: 'a hang, cut by a 500 ms request timeout',
+      fault: submits(1, { hang: true }),
+      env: { DATAFOLD_CI_ACTION_REQUEST_TIMEOUT_MS: '500' },
+      gaps: [[0, 1500]]
+    },
+    {
+      name: "two 503s on SPEC's real back-off: 1 s, then 2 s",
+      fault: submits(2, { status: 503 }),
+      env: { DATAFOLD_CI_ACTION_BACKOFF_BASE_MS: undefined },
+      gaps: [
+        [1000, 2000],
+        [2000, 3000]
+      ]
+    }
+  ];
+  it.concurrent.each(rows)('$name', async ({ fault, env, gaps }) => {
+    const clock = arrivals();
+    const { result, datafold } = await scenario({
+      env,
+      faults: { datafold: [clock.entry, ...fault] }
+    });
+    const attempts = 1 + (fault[0].times ?? 1);
+
+    expectSuccess(result);
+    expect(result.outputs).toEqual(outputs());
+    expect(sent(datafold)).toEqual(times(attempts, SUBMIT));
+    expect(datafold.state.accepted).toHaveLength(1);
+    expect(visibleLines(result)).toContainEqual(
+      expect.stringContaining(`attempt ${attempts} of 4 in `)
+    );
+    for (const [i, [min, max]] of (gaps ?? []).entries()) {
+      expect(clock.gaps()[i]).toBeGreaterThanOrEqual(min);
+      expect(clock.gaps()[i]).toBeLessThan(max);
+    }
+  });
+});
+
+describe('Datafold answers that fail the step', () => {
+  const submitting = 'submitting the diffs for pull request #2';
+  const rejectedKey = (host: string) => [
+    `Datafold at ${host} refused ${submitting}`,
+    `the API key was rejected`,
+    `valid Datafold API key for ${host}`
+  ];
+  it.concurrent.each([
+    {
+      name: '503 four times: gives up after exactly 4 attempts',
+      fault: submits(4, { status: 503 }),
+      attempts: 4,
+      message: (host: string) => [
+        `Datafold at ${host} failed 4 times while ${submitting}`,
+        'HTTP 503'
+      ]
+    },
+    {
+      name: 'an HTML 502 page four times: named, not dumped',
+      fault: submits(4, { status: 502, html: true }),
+      attempts: 4,
+      message: () => ['failed 4 times', 'HTTP 502 (an HTML page)']
+    },
+    {
+      name: '401 for a wrong key (debug on): not retried, names the host',
+      datafold: { apiKey: 'the-key-datafold-knows' },
+      env: { RUNNER_DEBUG: '1' },
+      attempts: 1,
+      message: (host: string) => [...rejectedKey(host), '(HTTP 401)']
+    },
+    {
+      name: '403: not retried, names the host',
+      fault: submits(1, { status: 403 }),
+      attempts: 1,
+      message: (host: string) => [...rejectedKey(host), '(HTTP 403)']
+    },
+    {
+      name: '404: no such CI config on that host',
+      datafold: { configIds: [456] },
+      attempts: 1,
+      message: (host: string) => [`there is no CI config 123 on ${host}`, 'ci-config-id']
+    },
+    {
+      name: "422: Datafold's detail list as readable lines",
+      fault: submits(1, {
+        status: 422,
+        json: {
+          detail: [
+            { loc: ['body', 0, 'pk'], msg: 'field required', type: 'value_error.missing' },
+            { loc: ['body', 1, 'prod'], msg: 'str type expected', type: 'type_error.str' }
+          ]
+        }
+      }),
+      attempts: 1,
+      message: () => [
+        '(HTTP 422): Datafold found the request invalid:\n',
+        '\n  - body → 0 → pk: field required\n  - body → 1 → prod: str type expected'
+      ]
+    },
+    {
+      name: '400: not retried',
+      fault: submits(1, { status: 400, json: { detail: 'Malformed request' } }),
+      attempts: 1,
+      message: () => [`refused ${submitting} (HTTP 400): {"detail":"Malformed request"}`]
+    },
+    {
+      name: 'an HTML page with 200 (a proxy or login page)',
+      fault: submits(1, { html: true }),
+      attempts: 1,
+      message: () => ['HTTP 200 but not with JSON (an HTML page)', 'Check that "host"']
+    },
+    {
+      name: 'a 200 whose body is not JSON',
+      fault: submits(1, { body: 'Internal error, please retry' }),
+      attempts: 1,
+      message: () => ['HTTP 200 but not with JSON: Internal error, please retry']
+    },
+    {
+      name: 'a 200 with JSON that is not the answer expected',
+      fault: submits(1, { json: { unexpected: true } }),
+      attempts: 1,
+      message: () => [
+        "Datafold's answer to the diffs for pull request #2 is not what the CI API returns",
+        '{"unexpected":true}'
+      ]
+    }
+  ])('$name', async ({ fault, datafold: options, env, attempts, message }) => {
+    const { result, datafold } = await scenario({
+      datafold: options,
+      env,
+      faults: { datafold: fault }
+    });
+
+    expectFailure(result, message(datafold.url));
+    expect(result.stdout).not.toContain('<html>');
+    expect(result.outputs).toEqual(FAILED_AT_DATAFOLD);
+    expect(sent(datafold)).toEqual(times(attempts, SUBMIT));
+    expect(datafold.state.accepted).toEqual([]);
+  });
+});
+
+describe('no double submission when an answer is lost', () => {
+  const TRIGGER: Sent = {
+    method: 'POST',
+    path: '/api/v1/ci/123/trigger',
+    body: {
+      pr_number: 2,
+      base_branch: PR.base.ref,
+      base_sha: PR.base.sha,
+      pr_sha: PR.head.sha,
+      pr_branch: PR.head.ref
+    }
+  };
+
+  it.concurrent(
+    'accepted but the answer lost: the retry finds the run by the head SHA and does not trigger',
+    async () => {
+      const { result, datafold } = await scenario({
+        inputs: { 'on-missing-run': 'trigger' },
+        datafold: { waitingPrs: [{ pr_num: 2, pr_sha: PR.head.sha }] },
+        faults: { datafold: submits(1, { drop: true, afterProcessing: true }) }
+      });
+
+      expectSuccess(result);
+      expect(result.outputs).toEqual(outputs({ 'run-id': '' }));
+      expect(sent(datafold)).toEqual([SUBMIT, SUBMIT, runsOf()]);
+      expect(datafold.state.accepted).toHaveLength(1);
+      expect(warnings(result)).toEqual([
+        expect.stringContaining('already has the diffs from the earlier attempt')
+      ]);
+    }
+  );
+
+  it.concurrent.each([
+    { name: 'no fault: a plain run_id null', fault: [], before: [] },
+    {
+      name: 'a connection dropped before Datafold processed it: no run found, so trigger',
+      fault: submits(1, { drop: true }),
+      before: [SUBMIT, runsOf()]
+    }
+  ])('$name still triggers', async ({ fault, before }) => {
+    const { result, datafold } = await scenario({
+      inputs: { 'on-missing-run': 'trigger' },
+      datafold: { waitingPrs: [] },
+      faults: { datafold: fault }
+    });
+
+    expectSuccess(result);
+    expect(result.outputs).toEqual(outputs());
+    expect(sent(datafold)).toEqual([SUBMIT, ...before, TRIGGER, SUBMIT]);
+    expect(datafold.state.accepted).toHaveLength(1);
+  });
+});
+
+describe('GitHub API faults', () => {
+  const GET_PULL: Sent = { method: 'GET', path: '/repos/owner/repo/pulls/2', body: undefined };
+  const GET_COMMIT: Sent = {
+    method: 'GET',
+    path: `/repos/owner/repo/commits/${PR.head.sha}`,
+    body: undefined
+  };
+  /** `require-label` reads the labels live: GET /pulls/2. */
+  const requireLabel = { 'require-label': 'datafold' };
+  const labelled = {
+    token: TEST_GITHUB_TOKEN,
+    pulls: [{ ...PR, head: { ...PR.head }, base: { ...PR.base }, labels: ['datafold'] }]
+  };
+
+  it.concurrent('a 500 is retried', async () => {
+    const { result, datafold, github } = await scenario({
+      inputs: requireLabel,
+      github: labelled,
+      faults: { github: [{ match: 'pull', fault: { status: 500 } }] }
+    });
+
+    expectSuccess(result);
+    expect(result.outputs).toEqual(outputs());
+    expect(sent(github)).toEqual([GET_PULL, GET_PULL]);
+    expect(sent(datafold)).toEqual([SUBMIT]);
+  });
+
+  it.concurrent('a rate limit is retried after x-ratelimit-reset', async () => {
+    const limited = githubFaults.rateLimited(1);
+    const resetMs = Number(limited.headers?.['x-ratelimit-reset']) * 1000;
+    const clock = arrivals();
+    const { result, datafold, github } = await scenario({
+      inputs: requireLabel,
+      github: labelled,
+      faults: { github: [clock.entry, { match: 'pull', fault: limited }] }
+    });
+
+    expectSuccess(result);
+    expect(result.outputs).toEqual(outputs());
+    expect(sent(github)).toEqual([GET_PULL, GET_PULL]);
+    expect(clock.at[1]).toBeGreaterThanOrEqual(resetMs);
+    expect(visibleLines(result)).toContainEqual(expect.stringMatching(/rate limit/i));
+    expect(sent(datafold)).toEqual([SUBMIT]);
+  });
+
+  it.concurrent.each([
+    {
+      name: 'a 403 on GET /pulls/{n} names pull-requests: read',
+      inputs: requireLabel,
+      faults: [{ match: 'pull', fault: githubFaults.notAccessible() }],
+      request: GET_PULL,
+      message: ['GitHub answered 403 while reading pull request #2', 'pull-requests: read']
+    },
+    {
+      name: 'a 404 on GET /pulls/{n} names pull-requests: read',
+      inputs: requireLabel,
+      faults: [{ match: 'pull', fault: { status: 404 } }],
+      request: GET_PULL,
+      message: ['GitHub answered 404 while reading pull request #2', 'pull-requests: read']
+    },
+    {
+      name: 'a 403 on the commit-message lookup names contents: read',
+      // The skip marker needs the head commit's message; the workspace is no git checkout.
+      inputs: { 'skip-marker': 'datafold-skip-ci' },
+      faults: [{ match: 'commit', fault: githubFaults.notAccessible() }],
+      request: GET_COMMIT,
+      message: [
+        `GitHub answered 403 while reading the message of commit ${PR.head.sha}`,
+        'contents: read'
+      ]
+    }
+  ])('$name; nothing is sent to Datafold', async ({ inputs, faults, request, message }) => {
+    const { result, datafold, github } = await scenario({
+      inputs,
+      github: labelled,
+      faults: { github: faults }
+    });
+
+    expectFailure(result, message);
+    // The run stops at the rules, before the diffs are read; the payload named the head commit.
+    expect(result.outputs).toEqual(
+      outputs({ submitted: 'false', 'diff-count': '', 'ci-run-id': '', 'run-id': '' })
+    );
+    expect(sent(github)).toEqual([request]);
+    expect(sent(datafold)).toEqual([]);
+  });
+});

@@ -1,0 +1,107 @@
+/**
+ * Assertions the Datafold protocol and fault scenarios share: the eight outputs, what a
+ * stand-in received, a clean failure (one error, no stack trace, no key), request timing.
+ */
+import { expect } from '@jest/globals';
+import type { RecordedRequest, ScriptEntry } from '../../stand-ins/server.mjs';
+import { expectNoSecret, type LaunchResult } from './launch.js';
+import { API_KEY, PR, SUBMITTED_DIFFS } from './scenario.js';
+
+/** The eight outputs of a plain successful submission of PR #2, with `overrides`. */
+export function outputs(overrides: Record<string, string> = {}): Record<string, string> {
+  return {
+    'pr-number': String(PR.number),
+    'head-sha': PR.head.sha,
+    submitted: 'true',
+    'skipped-reason': '',
+    'diff-count': '2',
+    'ci-run-id': '1001',
+    'run-id': '5001',
+    'run-status': '',
+    ...overrides
+  };
+}
+
+/** The outputs of a run that got as far as Datafold and failed there. */
+export const FAILED_AT_DATAFOLD = outputs({ submitted: 'false', 'ci-run-id': '', 'run-id': '' });
+
+export interface Sent {
+  method: string;
+  path: string;
+  body: unknown;
+}
+
+/** What a stand-in received: method, path and parsed JSON body of each request, in order. */
+export function sent(server: { requests: RecordedRequest[] }): Sent[] {
+  return server.requests.map(({ method, path, json }) => ({ method, path, body: json }));
+}
+
+/** The submission of the default diffs for PR #2 to CI config 123. */
+export const SUBMIT: Sent = { method: 'POST', path: '/api/v1/ci/123/2', body: SUBMITTED_DIFFS };
+
+/** The runs request `wait` and the lost-answer check make for a head commit. */
+export function runsOf(sha: string = PR.head.sha): Sent {
+  return { method: 'GET', path: `/api/v1/ci/123/runs?pr_sha=${sha}&limit=1`, body: undefined };
+}
+
+/** `n` copies of a request, for retried attempts. */
+export const times = (n: number, request: Sent): Sent[] => Array(n).fill(request);
+
+/** A stack frame, raw or inside a workflow command (where newlines are %0A). */
+const STACK_FRAME = /(?:^|%0A)[ \t]+at [^\n]*:\d+:\d+/m;
+
+export function expectNoStackTrace(result: LaunchResult): void {
+  expect(result.stdout).not.toMatch(STACK_FRAME);
+  expect(result.stderr).not.toMatch(STACK_FRAME);
+}
+
+/** Messages of the `::error::` commands (annotations and the step's failure). */
+export const errors = (result: LaunchResult): string[] =>
+  result.commands.filter((c) => c.command === 'error').map((c) => c.message);
+
+export const warnings = (result: LaunchResult): string[] =>
+  result.commands.filter((c) => c.command === 'warning').map((c) => c.message);
+
+/** Exit 1 with one error that contains every fragment, no stack trace and no key anywhere. */
+export function expectFailure(result: LaunchResult, fragments: string[], apiKey = API_KEY): void {
+  expect({ code: result.code, errors: errors(result) }).toEqual({
+    code: 1,
+    errors: [expect.any(String)]
+  });
+  for (const fragment of fragments) expect(errors(result)[0]).toContain(fragment);
+  expectNoStackTrace(result);
+  expectNoSecret(result, apiKey);
+}
+
+/** Exit 0, no error, and no key anywhere. */
+export function expectSuccess(result: LaunchResult, apiKey = API_KEY): void {
+  expect({ code: result.code, errors: errors(result) }).toEqual({ code: 0, errors: [] });
+  expectNoStackTrace(result);
+  expectNoSecret(result, apiKey);
+}
+
+export interface Arrivals {
+  /** Queue it first, so it sees every request; it never plays a fault. */
+  entry: ScriptEntry;
+  /** When each request arrived (Date.now()). */
+  at: number[];
+  /** Milliseconds between consecutive requests. */
+  gaps: () => number[];
+  /** Milliseconds from the first request to the last. */
+  span: () => number;
+}
+
+/** Notes when each request arrives at a stand-in. */
+export function arrivals(): Arrivals {
+  const at: number[] = [];
+  return {
+    at,
+    entry: { match: () => (at.push(Date.now()), false), times: Infinity, fault: {} },
+    gaps: () => at.slice(1).map((time, i) => time - at[i]),
+    span: () => (at.length === 0 ? NaN : at[at.length - 1] - at[0])
+  };
+}
+
+/** Log lines a reader of the job log sees: no workflow commands, debug included. */
+export const visibleLines = (result: LaunchResult): string[] =>
+  result.stdout.split('\n').filter((line) => line.trim() !== '' && !line.startsWith('::'));
