@@ -1,6 +1,7 @@
 import * as core from '@actions/core';
 import path from 'node:path';
-import { z } from 'zod';
+// zod's functional build: every start loads it, and it is lighter than the chained API.
+import * as z from 'zod/mini';
 import { ActionError } from './errors.js';
 
 export const DEFAULT_HOST = 'https://app.datafold.com';
@@ -59,103 +60,108 @@ export type RawInputs = Record<InputName, string>;
 const TRUE_VALUES = ['true', 'True', 'TRUE'];
 const FALSE_VALUES = ['false', 'False', 'FALSE'];
 
-function invalid(ctx: z.RefinementCtx, value: string, accepted: string): typeof z.NEVER {
-  ctx.addIssue({ code: 'custom', message: `"${value}" is not valid: ${accepted}` });
-  return z.NEVER;
+/** What a converter returns for a value it does not accept. */
+const REFUSED = Symbol('refused');
+
+/**
+ * An input's text turned into its value by `convert`; a refused value becomes an issue
+ * that names it and says what is accepted.
+ */
+function input<T>(convert: (value: string) => T | typeof REFUSED, accepted: string) {
+  return z.pipe(
+    z.string(),
+    z.transform((value: string, ctx) => {
+      const converted = convert(value);
+      if (converted !== REFUSED) return converted;
+      ctx.issues.push({
+        code: 'custom',
+        input: value,
+        message: `"${value}" is not valid: ${accepted}`
+      });
+      return z.NEVER;
+    })
+  );
 }
 
-function toPositiveInteger(value: string): number | undefined {
-  return /^[1-9]\d*$/.test(value) && Number.isSafeInteger(Number(value))
-    ? Number(value)
-    : undefined;
+function positiveInteger(value: string): number | typeof REFUSED {
+  return /^[1-9]\d*$/.test(value) && Number.isSafeInteger(Number(value)) ? Number(value) : REFUSED;
 }
 
-const positiveInteger = (accepted: string) =>
-  z.string().transform((value, ctx) => toPositiveInteger(value) ?? invalid(ctx, value, accepted));
-
-const optionalPositiveInteger = (accepted: string) =>
-  z
-    .string()
-    .transform((value, ctx) =>
-      value === '' ? undefined : (toPositiveInteger(value) ?? invalid(ctx, value, accepted))
-    );
+const optional =
+  <T>(convert: (value: string) => T | typeof REFUSED) =>
+  (value: string) =>
+    value === '' ? undefined : convert(value);
 
 const boolean = (fallback: boolean) =>
-  z.string().transform((value, ctx) => {
+  input((value) => {
     if (value === '') return fallback;
     if (TRUE_VALUES.includes(value)) return true;
-    if (FALSE_VALUES.includes(value)) return false;
-    return invalid(ctx, value, 'use true or false');
-  });
+    return FALSE_VALUES.includes(value) ? false : REFUSED;
+  }, 'use true or false');
 
-/** Comma- or newline-separated lists; blanks are dropped. */
-const list = z.string().transform((value) =>
-  value
-    .split(/[,\n]/)
-    .map((item) => item.trim())
-    .filter((item) => item !== '')
-);
-
-const lines = z.string().transform((value) =>
-  value
-    .split(/\r?\n/)
-    .map((line) => line.trim())
-    .filter((line) => line !== '')
-);
+/** Items separated by `separator`, trimmed, blanks dropped. */
+const items = (separator: RegExp) =>
+  z.pipe(
+    z.string(),
+    z.transform((value: string) =>
+      value
+        .split(separator)
+        .map((item) => item.trim())
+        .filter((item) => item !== '')
+    )
+  );
 
 const LOOPBACK_HOST = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
 
-const host = z.string().transform((value, ctx) => {
-  const accepted = `use the https:// address of your Datafold deployment, e.g. ${DEFAULT_HOST}`;
+function datafoldHost(value: string): string | typeof REFUSED {
   let url: URL;
   try {
     url = new URL(value);
   } catch {
-    return invalid(ctx, value, accepted);
+    return REFUSED;
   }
   const secure =
     url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK_HOST.test(url.hostname));
-  if (!secure || url.username || url.password || url.search || url.hash) {
-    return invalid(ctx, value, `${accepted} (plain http:// only for localhost)`);
-  }
+  if (!secure || url.username || url.password || url.search || url.hash) return REFUSED;
   return `${url.origin}${url.pathname}`.replace(/\/+$/, '');
-});
+}
+
+function minutes(value: string): number | typeof REFUSED {
+  const number = value === '' ? 60 : Number(value);
+  return Number.isFinite(number) && number > 0 && number <= 360 ? number : REFUSED;
+}
 
 const schema = z.object({
   'api-key': z.string(),
-  host,
-  'ci-config-id': positiveInteger(
+  host: input(
+    datafoldHost,
+    `use the https:// address of your Datafold deployment, e.g. ${DEFAULT_HOST} (plain http:// only for localhost)`
+  ),
+  'ci-config-id': input(
+    positiveInteger,
     "use the CI config ID from Datafold's CI settings page, e.g. 123"
   ),
   diffs: z.string(),
   'diffs-json': z.string(),
-  'pr-number': optionalPositiveInteger(
+  'pr-number': input(
+    optional(positiveInteger),
     'use a pull request number such as 42, or leave it empty to infer it'
   ),
   'github-token': z.string(),
   'skip-marker': z.string(),
-  'require-label': list,
-  'base-branch': list,
-  'files-to-ignore': lines,
-  'diff-threshold': optionalPositiveInteger(
+  'require-label': items(/[,\n]/),
+  'base-branch': items(/[,\n]/),
+  'files-to-ignore': items(/\r?\n/),
+  'diff-threshold': input(
+    optional(positiveInteger),
     'use a positive whole number of diff entries, or leave it empty'
   ),
-  'on-missing-run': z
-    .string()
-    .transform((value, ctx) =>
-      value === ''
-        ? 'warn'
-        : isOnMissingRun(value)
-          ? value
-          : invalid(ctx, value, 'use warn, fail or trigger')
-    ),
+  'on-missing-run': input(
+    (value) => (value === '' ? 'warn' : isOnMissingRun(value) ? value : REFUSED),
+    'use warn, fail or trigger'
+  ),
   wait: boolean(false),
-  'wait-timeout-minutes': z.string().transform((value, ctx) => {
-    const minutes = value === '' ? 60 : Number(value);
-    return Number.isFinite(minutes) && minutes > 0 && minutes <= 360
-      ? minutes
-      : invalid(ctx, value, 'use a number of minutes greater than 0 and at most 360');
-  }),
+  'wait-timeout-minutes': input(minutes, 'use a number of minutes greater than 0 and at most 360'),
   'dry-run': boolean(false)
 });
 

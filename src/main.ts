@@ -1,6 +1,7 @@
 import * as core from '@actions/core';
 import { DatafoldApi } from './datafold/api.js';
 import { DatafoldHttp } from './datafold/http.js';
+import type { DiffEntry } from './diffs.js';
 import { ActionError, errorMessage } from './errors.js';
 import { lazyGitHub } from './github/client.js';
 import { parseInputs, readRawInputs, type Inputs } from './inputs.js';
@@ -53,17 +54,15 @@ export async function run(): Promise<void> {
     if (ruleSkip) return skip(outcome, ruleSkip);
     core.info(`Head commit ${pr.headSha ?? '(not needed)'}; no skip rule applies.`);
 
-    outcome.entries = await core.group('Diffs', () => loadDiffs(inputs));
-    const overThreshold = thresholdSkip(outcome.entries.length, inputs.diffThreshold);
+    const entries = await core.group('Diffs', () => loadDiffs(inputs));
+    outcome.entries = entries;
+    const overThreshold = thresholdSkip(entries.length, inputs.diffThreshold);
     if (overThreshold) return skip(outcome, overThreshold);
-    if (inputs.dryRun) {
-      core.info(JSON.stringify(outcome.entries, null, 2));
-      return skip(outcome, dryRun(inputs, pr.number, outcome.entries.length));
-    }
+    if (inputs.dryRun) return skip(outcome, dryRun(inputs, pr.number, entries));
 
     const api = new DatafoldApi(new DatafoldHttp(inputs.host, inputs.apiKey), inputs.ciConfigId);
     const result = await core.group('Submit', () =>
-      submitDiffs(api, pr, outcome.entries ?? [], inputs.onMissingRun, source)
+      submitDiffs(api, pr, entries, inputs.onMissingRun, source)
     );
     Object.assign(outcome, result);
 
@@ -99,7 +98,14 @@ function skip(outcome: Outcome, reason: Skip): void {
   else core.notice(reason.message);
 }
 
-function dryRun(inputs: Inputs, prNumber: number, count: number): Skip {
+/** The body a dry run would send, shown in the log; a long one is cut. */
+const DRY_RUN_LOGGED_ENTRIES = 20;
+
+function dryRun(inputs: Inputs, prNumber: number, entries: DiffEntry[]): Skip {
+  const count = entries.length;
+  core.info(JSON.stringify(entries.slice(0, DRY_RUN_LOGGED_ENTRIES), null, 2));
+  if (count > DRY_RUN_LOGGED_ENTRIES)
+    core.info(`… and ${count - DRY_RUN_LOGGED_ENTRIES} more entries.`);
   return {
     reason: 'dry-run',
     level: 'notice',

@@ -1,12 +1,12 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { DiffEntry } from '../diffs.js';
 import { ActionError } from '../errors.js';
 import type { DatafoldHttp } from './http.js';
 
-const runId = z.number().int().nullable();
+const runId = z.nullable(z.int());
 const submitAnswer = z.object({ ci_run_id: runId, run_id: runId });
-const triggerAnswer = z.object({ ci_run_id: z.number().int() });
-const ciRun = z.object({ id: z.number().int(), status: z.string(), pr_sha: z.string().optional() });
+const triggerAnswer = z.object({ ci_run_id: z.int() });
+const ciRun = z.object({ id: z.int(), status: z.string(), pr_sha: z.optional(z.string()) });
 const runsAnswer = z.array(ciRun);
 
 export type CiRun = z.infer<typeof ciRun>;
@@ -74,12 +74,18 @@ export class DatafoldApi {
   }
 }
 
-function expect<T>(schema: z.ZodType<T>, json: unknown, what: string): T {
+function expect<T>(schema: z.ZodMiniType<T>, json: unknown, what: string): T {
   const result = schema.safeParse(json);
   if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => {
+    const where = issue.path.join('.') || 'the answer';
+    return issue.code === 'invalid_type'
+      ? `${where} should be ${issue.expected}`
+      : `${where}: ${issue.message}`;
+  });
   const shown = JSON.stringify(json) ?? String(json);
   throw new ActionError(
-    `${what} is not what the CI API returns (${z.prettifyError(result.error).replace(/\n/g, ' ')}); it was: ${
+    `${what} is not what the CI API returns (${problems.join('; ')}); it was: ${
       shown.length > 200 ? `${shown.slice(0, 200)}…` : shown
     }`
   );
