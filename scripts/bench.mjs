@@ -4,7 +4,7 @@
  * runner runs it, against the loopback stand-ins. Prints tables; asserts nothing.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startDatafold } from '../stand-ins/datafold.mjs';
@@ -36,6 +36,60 @@ function gitWorkspace() {
   git('init', '-q');
   git('commit', '-q', '--allow-empty', '-m', 'Change the orders model');
   return { dir, sha: git('rev-parse', 'HEAD') };
+}
+
+const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+
+/**
+ * How many bytes of a bundle file each package (or src/ file) produced, by walking the
+ * source map's mappings: every segment runs to the next one on its line.
+ * @param {string} file
+ * @returns {[string, number][]}
+ */
+function generatedBytesBySource(file) {
+  const map = JSON.parse(readFileSync(`${file}.map`, 'utf8'));
+  const lines = readFileSync(file, 'utf8').split('\n');
+  /** @type {Map<string, number>} */
+  const bytes = new Map();
+  let source = 0;
+  map.mappings.split(';').forEach((/** @type {string} */ line, /** @type {number} */ index) => {
+    let column = 0;
+    const starts = line
+      .split(',')
+      .filter(Boolean)
+      .map((segment) => {
+        const [columnDelta, sourceDelta] = decodeVlq(segment);
+        column += columnDelta;
+        source += sourceDelta ?? 0;
+        return { column, source };
+      });
+    starts.forEach(({ column: start, source: at }, i) => {
+      const end = starts[i + 1]?.column ?? lines[index].length;
+      const name =
+        /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(map.sources[at])?.[1] ??
+        map.sources[at].replace(/^.*?src\//, 'src/');
+      bytes.set(name, (bytes.get(name) ?? 0) + end - start);
+    });
+  });
+  return [...bytes].sort((a, b) => b[1] - a[1]);
+}
+
+/** @param {string} segment */
+function decodeVlq(segment) {
+  const values = [];
+  let value = 0;
+  let shift = 0;
+  for (const char of segment) {
+    const digit = BASE64.indexOf(char);
+    value += (digit & 31) << shift;
+    if (digit & 32) shift += 5;
+    else {
+      values.push(value & 1 ? -(value >> 1) : value >> 1);
+      value = 0;
+      shift = 0;
+    }
+  }
+  return values;
 }
 
 /** @param {number[]} values */
@@ -239,11 +293,17 @@ try {
     ['part', 'size'],
     ['index.js (loaded at every start)', kB(sum((name) => name === 'index.js'))],
     [
-      'chunks loaded on demand (GitHub client, undici)',
+      'chunks loaded on demand (the GitHub client)',
       kB(sum((name) => /^\d+\.index\.js$/.test(name)))
     ],
     ['source maps', kB(sum((name) => name.endsWith('.map')))],
     ['everything', kB(sum(() => true))]
+  ]);
+  table('What index.js is made of (minified bytes, from its source map)', [
+    ['package or file', 'size'],
+    ...generatedBytesBySource(path.join(dist, 'index.js'))
+      .slice(0, 10)
+      .map(([name, bytes]) => [name, kB(bytes)])
   ]);
   console.log(
     `\nMachine: ${os.cpus().length}× ${os.cpus()[0]?.model.trim()}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`

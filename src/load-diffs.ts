@@ -40,7 +40,8 @@ export async function loadDiffs(inputs: Pick<Inputs, 'diffs' | 'diffsJson'>): Pr
 
 async function readDiffsFile(relativePath: string, absolutePath: string): Promise<string> {
   try {
-    return await readFile(absolutePath, 'utf8');
+    // One decode of the whole buffer: readFile's own decoding goes chunk by chunk.
+    return (await readFile(absolutePath)).toString('utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     throw new ActionError(
