@@ -1,17 +1,32 @@
 // @ts-check
 /**
- * Runs after ncc. Writes dist/licenses.txt for every package the bundle contains (read off
- * the source maps: ncc's own list misses the ES modules it concatenates), then drops the
- * copy of every source from the maps: their mappings still lead stack traces to file and
- * line (`node --enable-source-maps`), and without the copies dist/ stays under 1 MB.
+ * Runs after ncc. Minifies the chunks as ncc minifies index.js (ncc leaves chunks as they
+ * are), writes dist/licenses.txt for every package the bundle contains (read off the
+ * source maps: ncc's own list misses the ES modules it concatenates), then drops the copy
+ * of every source from the maps: their mappings still lead stack traces to file and line
+ * (`node --enable-source-maps`), and without the copies dist/ stays under 1 MB.
  */
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { minify } from 'terser';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const dist = path.join(root, 'dist');
 const packages = new Set();
+
+for (const name of readdirSync(dist).filter((file) => /^\d+\.index\.js$/.test(file))) {
+  const file = path.join(dist, name);
+  // ncc's own settings for index.js: names kept, so stack traces stay readable.
+  const { code, map } = await minify(readFileSync(file, 'utf8'), {
+    module: true,
+    compress: false,
+    mangle: { keep_classnames: true, keep_fnames: true },
+    sourceMap: { content: readFileSync(`${file}.map`, 'utf8'), url: `${name}.map` }
+  });
+  writeFileSync(file, code ?? '');
+  writeFileSync(`${file}.map`, String(map));
+}
 
 for (const name of readdirSync(dist).filter((file) => file.endsWith('.map'))) {
   const file = path.join(dist, name);
