@@ -219,6 +219,28 @@ try {
     ]
   );
 
+  // Where one run's time goes: the action's debug log stamps each stage (ms since start).
+  const { stdout: debugLog } = await runBundle({ ...pullRequestEvent, env: { RUNNER_DEBUG: '1' } });
+  /** @type {{ name: string, at: number }[]} */
+  const stamps = parseWorkflowCommands(debugLog).flatMap(({ command, message }) => {
+    const stamp = /^(.*) (?:done|loaded) at ([\d.]+) ms\.$/.exec(message);
+    return command === 'debug' && stamp ? [{ name: stamp[1], at: Number(stamp[2]) }] : [];
+  });
+  const userCodeAt = Number(
+    execFileSync(process.execPath, ['-e', 'console.log(performance.now())'], {
+      env: { PATH: process.env.PATH }
+    })
+  );
+  table('Where one run goes (ms since the process started, from the debug log)', [
+    ['point', 'at ms', 'step ms'],
+    ["node -e '' reaches user code", userCodeAt.toFixed(1), ''],
+    ...stamps.map(({ name, at }, i) => [
+      name,
+      at.toFixed(1),
+      (at - (i === 0 ? userCodeAt : stamps[i - 1].at)).toFixed(1)
+    ])
+  ]);
+
   // 2. GitHub requests per scenario.
   const everyRule = {
     'require-label': 'datafold',

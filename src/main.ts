@@ -15,11 +15,12 @@ import { waitForRun, waitTiming } from './wait.js';
 
 /** SPEC's pipeline: inputs → pull request → rules → diffs → submit (→ wait) → report. */
 export async function run(): Promise<void> {
+  core.debug(`Modules loaded at ${performance.now().toFixed(1)} ms.`);
   const outcome: Outcome = { submitted: false };
   let apiKey = '';
   try {
     const context = readRunnerContext();
-    const inputs = await core.group('Inputs', async () => {
+    const inputs = await stage('Inputs', async () => {
       const raw = readRawInputs();
       apiKey = raw['api-key'];
       const inputs = parseInputs(raw, context.workspace);
@@ -33,7 +34,7 @@ export async function run(): Promise<void> {
       context.workspace
     );
 
-    const search = await core.group('Pull request', () =>
+    const search = await stage('Pull request', () =>
       findPullRequest(inputs.prNumber, context, source)
     );
     if ('notFound' in search)
@@ -46,7 +47,7 @@ export async function run(): Promise<void> {
     outcome.headSha = search.found.headSha;
     outcome.prUrl = `${context.serverUrl}/${context.owner}/${context.repo}/pull/${search.found.number}`;
 
-    const { facts: pr, ruleFacts } = await core.group('Rules', () =>
+    const { facts: pr, ruleFacts } = await stage('Rules', () =>
       gatherRuleFacts(search.found, inputs, source)
     );
     outcome.headSha = pr.headSha;
@@ -54,14 +55,14 @@ export async function run(): Promise<void> {
     if (ruleSkip) return skip(outcome, ruleSkip);
     core.info(`Head commit ${pr.headSha ?? '(not needed)'}; no skip rule applies.`);
 
-    const entries = await core.group('Diffs', () => loadDiffs(inputs));
+    const entries = await stage('Diffs', () => loadDiffs(inputs));
     outcome.entries = entries;
     const overThreshold = thresholdSkip(entries.length, inputs.diffThreshold);
     if (overThreshold) return skip(outcome, overThreshold);
     if (inputs.dryRun) return skip(outcome, dryRun(inputs, pr.number, entries));
 
     const api = new DatafoldApi(new DatafoldHttp(inputs.host, inputs.apiKey), inputs.ciConfigId);
-    const result = await core.group('Submit', () =>
+    const result = await stage('Submit', () =>
       submitDiffs(api, pr, entries, inputs.onMissingRun, source)
     );
     Object.assign(outcome, result);
@@ -73,7 +74,7 @@ export async function run(): Promise<void> {
         throw new ActionError(
           'Cannot wait for the CI run: the pull request head commit is unknown.'
         );
-      outcome.runStatus = await core.group('Wait', () =>
+      outcome.runStatus = await stage('Wait', () =>
         waitForRun(api, headSha, waitTiming(inputs.waitTimeoutMinutes))
       );
       if (outcome.runStatus !== 'done') {
@@ -90,6 +91,13 @@ export async function run(): Promise<void> {
       core.warning(`Could not write the job summary: ${errorMessage(error)}`)
     );
   }
+}
+
+/** A pipeline stage: a collapsible group in the log, timed in the debug log. */
+async function stage<T>(name: string, work: () => Promise<T>): Promise<T> {
+  const result = await core.group(name, work);
+  core.debug(`${name} done at ${performance.now().toFixed(1)} ms.`);
+  return result;
 }
 
 function skip(outcome: Outcome, reason: Skip): void {
