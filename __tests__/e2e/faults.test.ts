@@ -151,6 +151,15 @@ describe('Datafold answers that fail the step', () => {
       message: () => [`refused ${submitting} (HTTP 400): {"detail":"Malformed request"}`]
     },
     {
+      name: 'a redirect (a host that is not the API): not followed with the key',
+      fault: submits(1, { status: 301, headers: { location: 'https://login.example.com/' } }),
+      attempts: 1,
+      message: (host: string) => [
+        `Datafold at ${host} redirected ${submitting} (HTTP 301) to https://login.example.com/`,
+        'set "host"'
+      ]
+    },
+    {
       name: 'an HTML page with 200 (a proxy or login page)',
       fault: submits(1, { html: true }),
       attempts: 1,

@@ -116,6 +116,12 @@ export class DatafoldHttp {
       );
     }
     if (status >= 400) throw this.#clientError(response, options);
+    if (status >= 300) {
+      const location = response.headers.location ?? 'another address';
+      throw new ActionError(
+        `Datafold at ${this.#host} redirected ${options.what} (HTTP ${status}) to ${location}: set "host" to the address of the API itself.`
+      );
+    }
     return response;
   }
 

@@ -59,20 +59,22 @@ export function send(exchange: Exchange): Promise<Answer> {
  */
 export function transportFetch(timeoutMs: number): typeof fetch {
   return async (input, init = {}) => {
-    const url = new URL(input instanceof Request ? input.url : String(input));
+    let url = new URL(input instanceof Request ? input.url : String(input));
+    const method = init.method ?? 'GET';
     const headers: http.OutgoingHttpHeaders = Object.fromEntries(
       new Headers(init.headers).entries()
     );
     const body = init.body === undefined || init.body === null ? undefined : String(init.body);
     if (body !== undefined) headers['content-length'] = Buffer.byteLength(body);
-    const answer = await send({
-      method: init.method ?? 'GET',
-      url,
-      headers,
-      body,
-      timeoutMs,
-      signal: init.signal
-    });
+    let answer = await send({ method, url, headers, body, timeoutMs, signal: init.signal });
+    // As fetch does for reads: GitHub redirects the API of a renamed repository.
+    for (let hops = 0; REDIRECTS.has(answer.status) && method === 'GET' && hops < 5; hops++) {
+      const next = new URL(String(answer.headers.location), url);
+      // Like fetch, the token goes to the same origin only.
+      if (next.origin !== url.origin) delete headers.authorization;
+      url = next;
+      answer = await send({ method, url, headers, timeoutMs, signal: init.signal });
+    }
     const responseHeaders = new Headers();
     for (const [name, value] of Object.entries(answer.headers)) {
       for (const item of Array.isArray(value) ? value : [value ?? ''])
@@ -86,3 +88,5 @@ export function transportFetch(timeoutMs: number): typeof fetch {
     });
   };
 }
+
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
