@@ -3,6 +3,7 @@ import path from 'node:path';
 // zod's functional build: every start loads it, and it is lighter than the chained API.
 import * as z from 'zod/mini';
 import { ActionError } from './errors.js';
+import { guardSecret } from './secrets.js';
 
 export const DEFAULT_HOST = 'https://app.datafold.com';
 
@@ -198,7 +199,7 @@ export function readRawInputs(env: NodeJS.ProcessEnv = process.env): RawInputs {
   ) as RawInputs;
   raw['api-key'] ||= env.DATAFOLD_API_KEY?.trim() || env.DATAFOLD_APIKEY?.trim() || '';
   // Masked before anything else can print it.
-  if (raw['api-key'] !== '') core.setSecret(raw['api-key']);
+  guardSecret(raw['api-key']);
   raw.host ||= env.DATAFOLD_HOST?.trim() || DEFAULT_HOST;
   return raw;
 }

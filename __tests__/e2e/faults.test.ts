@@ -22,7 +22,7 @@ import {
   warnings,
   type Sent
 } from './run-checks.js';
-import { PR, scenario } from './scenario.js';
+import { API_KEY, PR, scenario } from './scenario.js';
 
 /** `n` submits answered with `fault`, then the stand-in answers normally. */
 const submits = (n: number, fault: Fault): ScriptEntry[] => [{ match: 'submit', times: n, fault }];
@@ -149,6 +149,13 @@ describe('Datafold answers that fail the step', () => {
       fault: submits(1, { status: 400, json: { detail: 'Malformed request' } }),
       attempts: 1,
       message: () => [`refused ${submitting} (HTTP 400): {"detail":"Malformed request"}`]
+    },
+    {
+      name: 'answers that echo the key (debug on): shown with the key as ***',
+      fault: submits(4, { status: 503, body: `no capacity for key ${API_KEY}` }),
+      env: { RUNNER_DEBUG: '1' },
+      attempts: 4,
+      message: () => ['failed 4 times', 'HTTP 503: no capacity for key ***']
     },
     {
       name: 'a redirect (a host that is not the API): not followed with the key',
