@@ -1,5 +1,6 @@
+import * as core from '@actions/core';
 import type { getOctokit } from '@actions/github';
-import { ActionError } from '../errors.js';
+import { ActionError, errorMessage } from '../errors.js';
 import { transportFetch } from '../http/transport.js';
 import { Retryable, retryAfterMs, retryPolicy, withRetries } from '../http/retry.js';
 import { tunedMs } from '../timing.js';
@@ -32,8 +33,11 @@ export async function createGitHub(token: string, owner: string, repo: string): 
     try {
       return await withRetries('GitHub', policy, async () => {
         try {
-          return await request(options);
+          const response = await request(options);
+          core.debug(`GitHub: ${options.method} ${options.url} answered ${response.status}.`);
+          return response;
         } catch (error) {
+          core.debug(`GitHub: ${options.method} ${options.url} failed: ${errorMessage(error)}`);
           throw retryable(error) ?? error;
         }
       });
