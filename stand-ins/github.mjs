@@ -319,11 +319,20 @@ export async function startGitHub(options = {}) {
  * @returns {any}
  */
 export function webhookExample(eventName, predicate = () => true) {
+  const example = webhookExamples(eventName).find(predicate);
+  if (!example) throw new Error(`no "${eventName}" example matches the predicate`);
+  return example;
+}
+
+/**
+ * Deep copies of every example of `eventName`, so a caller may edit its own.
+ * @param {string} eventName
+ * @returns {any[]}
+ */
+export function webhookExamples(eventName) {
   const definition = webhookDefinitions().find((d) => d.name === eventName);
   if (!definition) throw new Error(`@octokit/webhooks-examples has no "${eventName}" event`);
-  const example = definition.examples.find(predicate);
-  if (!example) throw new Error(`no "${eventName}" example matches the predicate`);
-  return structuredClone(example);
+  return structuredClone(definition.examples);
 }
 
 /** @type {Array<{ name: string, examples: any[] }> | undefined} */

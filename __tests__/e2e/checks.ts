@@ -12,6 +12,7 @@ import { promisify } from 'node:util';
 import type { GitHubOptions } from '../../stand-ins/github.mjs';
 import { TEST_GITHUB_TOKEN } from '../../stand-ins/runner.mjs';
 import { expectNoSecret } from './launch.js';
+import { commandMessages } from './run-checks.js';
 import { API_KEY, requestLines, type Scenario } from './scenario.js';
 
 /** The pull request most scenarios use: not the examples' #2, so nothing passes by accident. */
@@ -124,9 +125,8 @@ export function expectRun({ result, datafold, github }: Scenario, expected: Expe
 }
 
 /** The messages of one kind of workflow command (`error`, `warning`, `notice`, …). */
-export function messages({ result }: Scenario, command: string): string[] {
-  return result.commands.filter((c) => c.command === command).map((c) => c.message);
-}
+export const messages = ({ result }: Scenario, command: string): string[] =>
+  commandMessages(result, command);
 
 export const submit = (number = NUMBER) => `POST /api/v1/ci/123/${number}`;
 export const getPull = (number = NUMBER) => `GET /repos/owner/repo/pulls/${number}`;

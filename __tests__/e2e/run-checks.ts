@@ -55,12 +55,14 @@ export function expectNoStackTrace(result: LaunchResult): void {
   expect(result.stderr).not.toMatch(STACK_FRAME);
 }
 
-/** Messages of the `::error::` commands (annotations and the step's failure). */
-export const errors = (result: LaunchResult): string[] =>
-  result.commands.filter((c) => c.command === 'error').map((c) => c.message);
+/** The messages of one kind of workflow command (`error`, `warning`, `notice`, …). */
+export const commandMessages = (result: LaunchResult, command: string): string[] =>
+  result.commands.filter((c) => c.command === command).map((c) => c.message);
 
-export const warnings = (result: LaunchResult): string[] =>
-  result.commands.filter((c) => c.command === 'warning').map((c) => c.message);
+/** Messages of the `::error::` commands (annotations and the step's failure). */
+export const errors = (result: LaunchResult): string[] => commandMessages(result, 'error');
+
+export const warnings = (result: LaunchResult): string[] => commandMessages(result, 'warning');
 
 /** Exit 1 with one error that contains every fragment, no stack trace and no key anywhere. */
 export function expectFailure(result: LaunchResult, fragments: string[], apiKey = API_KEY): void {
