@@ -17,6 +17,7 @@ import {
   runsOf,
   sent,
   SUBMIT,
+  TRIGGER,
   times,
   visibleLines,
   warnings,
@@ -203,18 +204,6 @@ describe('Datafold answers that fail the step', () => {
 });
 
 describe('no double submission when an answer is lost', () => {
-  const TRIGGER: Sent = {
-    method: 'POST',
-    path: '/api/v1/ci/123/trigger',
-    body: {
-      pr_number: 2,
-      base_branch: PR.base.ref,
-      base_sha: PR.base.sha,
-      pr_sha: PR.head.sha,
-      pr_branch: PR.head.ref
-    }
-  };
-
   it.concurrent(
     'accepted but the answer lost: the retry finds the run by the head SHA and does not trigger',
     async () => {

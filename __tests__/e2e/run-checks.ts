@@ -39,6 +39,19 @@ export function sent(server: { requests: RecordedRequest[] }): Sent[] {
 /** The submission of the default diffs for PR #2 to CI config 123. */
 export const SUBMIT: Sent = { method: 'POST', path: '/api/v1/ci/123/2', body: SUBMITTED_DIFFS };
 
+/** The trigger `on-missing-run: trigger` sends for PR #2, from its event facts. */
+export const TRIGGER: Sent = {
+  method: 'POST',
+  path: '/api/v1/ci/123/trigger',
+  body: {
+    pr_number: PR.number,
+    base_branch: PR.base.ref,
+    base_sha: PR.base.sha,
+    pr_sha: PR.head.sha,
+    pr_branch: PR.head.ref
+  }
+};
+
 /** The runs request `wait` and the lost-answer check make for a head commit. */
 export function runsOf(sha: string = PR.head.sha): Sent {
   return { method: 'GET', path: `/api/v1/ci/123/runs?pr_sha=${sha}&limit=1`, body: undefined };
