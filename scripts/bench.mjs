@@ -92,6 +92,29 @@ function decodeVlq(segment) {
   return values;
 }
 
+/** Bundles a script that only loads @actions/core and writes one output, as dist/ is built. */
+function buildCoreOnlyBundle() {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-core-'));
+  // Inside the repository, so the bundler finds node_modules.
+  const entry = path.join(REPO_ROOT, 'node_modules', '.bench-core-only.mjs');
+  writeFileSync(
+    entry,
+    "import * as core from '@actions/core';\ncore.setOutput('ready', 'true');\n"
+  );
+  try {
+    execFileSync(
+      path.join(REPO_ROOT, 'node_modules', '.bin', 'ncc'),
+      ['build', entry, '-o', dir, '--minify'],
+      {
+        stdio: 'ignore'
+      }
+    );
+  } finally {
+    rmSync(entry, { force: true });
+  }
+  return path.join(dir, 'index.mjs'); // ncc keeps the entry's extension
+}
+
 /** @param {number[]} values */
 const median = (values) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -199,23 +222,42 @@ const pullRequestEvent = {
   payload: { action: 'synchronize', number: pull.number, pull_request: pull }
 };
 
+/** @type {string | undefined} */
+let coreOnly;
 try {
-  // 1. A full run beside Node's bare start, interleaved so load on the machine hits both alike.
+  // 1. A full run beside Node's bare start and beside the floor of any action built on
+  // @actions/core (a bundle that only writes one output), interleaved so that load on the
+  // machine hits all three alike.
+  coreOnly = buildCoreOnlyBundle();
+  const coreOutput = path.join(workspace, 'core-only-output');
+  writeFileSync(coreOutput, '');
+  /** @type {number[]} */
   const bare = [];
+  /** @type {number[]} */
+  const core = [];
+  /** @type {number[]} */
   const full = [];
   await runBundle(pullRequestEvent); // warm the file cache
   for (let i = 0; i < RUNS; i++) {
     bare.push(await timeProcess(['-e', '']));
+    core.push(
+      await timeProcess([coreOnly], { GITHUB_OUTPUT: path.join(workspace, 'core-only-output') })
+    );
     full.push((await runBundle(pullRequestEvent)).ms);
   }
-  const ratio = median(full) / median(bare);
+  const row = (/** @type {string} */ what, /** @type {number[]} */ times) => [
+    what,
+    median(times).toFixed(1),
+    Math.min(...times).toFixed(1),
+    `${(median(times) / median(bare)).toFixed(2)}×`
+  ];
   table(
     `Full run (pull_request, 20 diffs, submitted to the loopback Datafold), median of ${RUNS}`,
     [
-      ['what', 'median ms', 'min ms'],
-      ["node -e ''", median(bare).toFixed(1), Math.min(...bare).toFixed(1)],
-      ['node dist/index.js', median(full).toFixed(1), Math.min(...full).toFixed(1)],
-      ['ratio', `${ratio.toFixed(2)}×`, '']
+      ['what', 'median ms', 'min ms', 'of the bare start'],
+      row("node -e ''", bare),
+      row('@actions/core alone, writing one output (ncc, minified)', core),
+      row('node dist/index.js', full)
     ]
   );
 
@@ -333,4 +375,5 @@ try {
 } finally {
   await Promise.all([datafold.close(), github.close()]);
   rmSync(workspace, { recursive: true, force: true });
+  if (coreOnly) rmSync(path.dirname(coreOnly), { recursive: true, force: true });
 }
