@@ -93,8 +93,13 @@ export function gitHubError(error: unknown, what: string, permission: string): A
     );
   }
   if (status === 403 || status === 404) {
+    // GitHub answers 404, not 403, for what a token may not see.
+    const check =
+      status === 404
+        ? 'If it exists, the token may lack a permission'
+        : 'The token may lack a permission';
     return new ActionError(
-      `GitHub answered ${status} while ${what}: ${detail}. The token may lack a permission: add "permissions: ${permission}" to the job (or pass a "github-token" that has it).`
+      `GitHub answered ${status} while ${what}: ${detail}. ${check}: add "permissions: ${permission}" to the job (or pass a "github-token" that has it).`
     );
   }
   return new ActionError(
