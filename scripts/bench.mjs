@@ -269,7 +269,7 @@ try {
     return command === 'debug' && stamp ? [{ name: stamp[1], at: Number(stamp[2]) }] : [];
   });
   const userCodeAt = Number(
-    execFileSync(process.execPath, ['-e', 'console.log(performance.now())'], {
+    execFileSync(process.execPath, ['-e', 'console.log(process.uptime() * 1000)'], {
       env: { PATH: process.env.PATH }
     })
   );

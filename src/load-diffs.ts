@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { formatProblem, validateDiffs, type DiffEntry } from './diffs.js';
 import { ActionError } from './errors.js';
 import type { Inputs } from './inputs.js';
+import { sinceStartMs } from './timing.js';
 
 /** Reads the diffs file (or `diffs-json`) and validates it; every problem fails the step at once. */
 export async function loadDiffs(inputs: Pick<Inputs, 'diffs' | 'diffsJson'>): Promise<DiffEntry[]> {
@@ -10,11 +11,9 @@ export async function loadDiffs(inputs: Pick<Inputs, 'diffs' | 'diffsJson'>): Pr
   const name = diffs.kind === 'file' ? diffs.path : 'diffs-json';
   const text =
     diffs.kind === 'file' ? await readDiffsFile(diffs.path, diffs.absolutePath) : inputs.diffsJson;
-  const started = performance.now();
+  const started = sinceStartMs();
   const { entries, errors, warnings } = validateDiffs(text);
-  core.debug(
-    `Validated ${entries.length} entries in ${(performance.now() - started).toFixed(1)} ms.`
-  );
+  core.debug(`Validated ${entries.length} entries in ${(sinceStartMs() - started).toFixed(1)} ms.`);
   const file = diffs.kind === 'file' ? diffs.path : undefined;
   for (const warning of warnings) {
     core.warning(formatProblem(name, warning), {

@@ -11,11 +11,12 @@ import { setOutputs, writeSummary, type Outcome } from './report.js';
 import { findSkip, thresholdSkip, type Skip } from './rules.js';
 import { readRunnerContext } from './runner-context.js';
 import { submitDiffs } from './submit.js';
+import { sinceStartMs } from './timing.js';
 import { waitForRun, waitTiming } from './wait.js';
 
 /** SPEC's pipeline: inputs → pull request → rules → diffs → submit (→ wait) → report. */
 export async function run(): Promise<void> {
-  core.debug(`Modules loaded at ${performance.now().toFixed(1)} ms.`);
+  core.debug(`Modules loaded at ${sinceStartMs().toFixed(1)} ms.`);
   const outcome: Outcome = { submitted: false };
   let apiKey = '';
   try {
@@ -96,7 +97,7 @@ export async function run(): Promise<void> {
 /** A pipeline stage: a collapsible group in the log, timed in the debug log. */
 async function stage<T>(name: string, work: () => Promise<T>): Promise<T> {
   const result = await core.group(name, work);
-  core.debug(`${name} done at ${performance.now().toFixed(1)} ms.`);
+  core.debug(`${name} done at ${sinceStartMs().toFixed(1)} ms.`);
   return result;
 }
 

@@ -6,3 +6,8 @@ export function tunedMs(name: string, fallback: number): number {
   const value = Number(process.env[`DATAFOLD_CI_ACTION_${name}`] || NaN);
   return Number.isFinite(value) && value >= 0 ? value : fallback;
 }
+
+/** Milliseconds since the process started; unlike `performance.now()`, loads nothing. */
+export function sinceStartMs(): number {
+  return process.uptime() * 1000;
+}
