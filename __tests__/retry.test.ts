@@ -1,5 +1,8 @@
 import { describe, expect, it, jest } from '@jest/globals';
-import { Retryable, retryAfterMs, withRetries } from '../src/http/retry.js';
+import * as core from '../__fixtures__/core.js';
+
+jest.unstable_mockModule('@actions/core', () => core);
+const { Retryable, retryAfterMs, withRetries } = await import('../src/http/retry.js');
 
 const policy = { attempts: 4, backoffBaseMs: 1, maxWaitMs: 5 };
 
@@ -12,6 +15,10 @@ describe('withRetries', () => {
       .mockResolvedValueOnce('ok');
     await expect(withRetries('Test', policy, attempt)).resolves.toBe('ok');
     expect(attempt).toHaveBeenCalledTimes(3);
+    expect(core.info.mock.calls.map(([line]) => line)).toEqual([
+      'Test: HTTP 503; attempt 2 of 4 in 0.0 s.',
+      'Test: HTTP 502; attempt 3 of 4 in 0.0 s.'
+    ]);
   });
 
   it('gives up after the last attempt with the last failure', async () => {

@@ -1,9 +1,12 @@
 import { beforeEach, describe, expect, it, jest } from '@jest/globals';
+import * as core from '../__fixtures__/core.js';
 import type { DatafoldApi } from '../src/datafold/api.js';
 import type { DiffEntry } from '../src/diffs.js';
 import type { PullRequestFacts } from '../src/event-pull-request.js';
 import type { PullRequestSource } from '../src/pull-request.js';
-import { submitDiffs } from '../src/submit.js';
+
+jest.unstable_mockModule('@actions/core', () => core);
+const { submitDiffs } = await import('../src/submit.js');
 
 const entries: DiffEntry[] = [
   { prod: 'P.T', pr: 'PR.T', pk: ['id'], include_columns: [], exclude_columns: [] }
@@ -46,6 +49,9 @@ describe('submitDiffs', () => {
   it('warns and succeeds without a waiting run under on-missing-run: warn', async () => {
     api.submit.mockResolvedValueOnce(noRun);
     await expect(submit('warn')).resolves.toEqual({ submitted: false, ciRunId: null, runId: null });
+    expect(core.warning).toHaveBeenCalledWith(
+      expect.stringContaining('Datafold has no CI run waiting for pull request #7')
+    );
   });
 
   it('fails without a waiting run under on-missing-run: fail', async () => {
@@ -86,6 +92,9 @@ describe('submitDiffs', () => {
     await expect(submit('trigger')).resolves.toEqual({ submitted: true, ciRunId: 11, runId: null });
     expect(api.latestRun).toHaveBeenCalledWith('h'.repeat(40));
     expect(api.trigger).not.toHaveBeenCalled();
+    expect(core.warning).toHaveBeenCalledWith(
+      expect.stringContaining('so they were not sent again')
+    );
   });
 
   it('handles no run as missing when the lost answer left no trace', async () => {

@@ -1,6 +1,9 @@
 import { describe, expect, it, jest } from '@jest/globals';
+import * as core from '../__fixtures__/core.js';
 import type { CiRun, DatafoldApi } from '../src/datafold/api.js';
-import { waitForRun, waitTiming } from '../src/wait.js';
+
+jest.unstable_mockModule('@actions/core', () => core);
+const { waitForRun, waitTiming } = await import('../src/wait.js');
 
 const SHA = 'a'.repeat(40);
 const fast = { pollIntervalMs: 1, appearWithinMs: 30, timeoutMs: 200 };
@@ -22,6 +25,11 @@ describe('waitForRun', () => {
     await expect(waitForRun(api, SHA, fast)).resolves.toBe(status);
     expect(latestRun).toHaveBeenCalledTimes(3);
     expect(latestRun).toHaveBeenCalledWith(SHA);
+    // A line per status change, not per poll.
+    expect(core.info.mock.calls.map(([line]) => line)).toEqual([
+      'CI run 1: running',
+      expect.stringMatching(new RegExp(`^CI run 1 ended: ${status} \\(after \\d+ s\\)\\.$`))
+    ]);
   });
 
   it('fails when no run appears in time', async () => {
