@@ -1,10 +1,12 @@
 import { beforeEach, describe, expect, it, jest } from '@jest/globals';
+import * as core from '../__fixtures__/core.js';
 import * as fakes from '../__fixtures__/github.js';
 import { example } from '../__fixtures__/webhook-examples.js';
 import type { GitHub } from '../src/github/client.js';
 import type { RunnerContext } from '../src/runner-context.js';
 import type { Rules } from '../src/rules.js';
 
+jest.unstable_mockModule('@actions/core', () => core);
 jest.unstable_mockModule('../src/github/get-pull.js', () => ({ getPull: fakes.getPull }));
 jest.unstable_mockModule('../src/github/list-pulls-for-commit.js', () => ({
   listPullsForCommit: fakes.listPullsForCommit
@@ -164,6 +166,9 @@ describe('gatherRuleFacts', () => {
     );
     expect(ruleFacts.changedFiles?.complete).toBe(false);
     expect(fakes.getPull).not.toHaveBeenCalled();
+    expect(core.notice).toHaveBeenCalledWith(
+      'The pull request changes 3500 files and GitHub lists only the first 3000: "files-to-ignore" cannot rule the rest out, so the diffs are submitted.'
+    );
   });
 
   it('asks for the file count only when the listing reached the cap', async () => {
