@@ -19,7 +19,12 @@ export async function readLocalCommitMessage(
       {
         cwd,
         silent: true,
-        ignoreReturnCode: true
+        ignoreReturnCode: true,
+        // A missing object must fail fast, not prompt for credentials or fetch it lazily.
+        env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_NO_LAZY_FETCH: '1' } as Record<
+          string,
+          string
+        >
       }
     );
     return exitCode === 0 ? stdout.replace(/\n+$/, '') : undefined;
