@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
+import path from 'node:path';
 import { ActionError } from '../src/errors.js';
 import { parseInputs, readRawInputs, type RawInputs } from '../src/inputs.js';
 
@@ -82,6 +83,21 @@ describe('parseInputs', () => {
       false
     ]);
   });
+
+  it.each([
+    ['./dbt/diffs.json', 'dbt/diffs.json'],
+    ['/work/dbt/diffs.json', 'dbt/diffs.json'],
+    ['../elsewhere/diffs.json', '../elsewhere/diffs.json']
+  ])(
+    'keeps the diffs path %s relative to the workspace, as annotations need: %s',
+    (input, relative) => {
+      expect(parseInputs({ ...valid, diffs: input }, '/work').diffs).toEqual({
+        kind: 'file',
+        path: relative,
+        absolutePath: path.resolve('/work', input)
+      });
+    }
+  );
 
   it('takes inline diffs-json instead of a file', () => {
     expect(parseInputs({ ...valid, diffs: '', 'diffs-json': '[]' }, '/w').diffs).toEqual({

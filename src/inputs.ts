@@ -14,7 +14,13 @@ function isOnMissingRun(value: string): value is OnMissingRun {
   return (ON_MISSING_RUN as readonly string[]).includes(value);
 }
 
+/** `path` is relative to the workspace, as annotations need it, whatever form the input had. */
 export type DiffsSource = { kind: 'file'; path: string; absolutePath: string } | { kind: 'inline' };
+
+function diffsFile(input: string, workspace: string): DiffsSource {
+  const absolutePath = path.resolve(workspace, input);
+  return { kind: 'file', path: path.relative(workspace, absolutePath), absolutePath };
+}
 
 export interface Inputs {
   apiKey: string;
@@ -224,10 +230,7 @@ export function parseInputs(raw: RawInputs, workspace: string): Inputs {
     apiKey: value['api-key'],
     host: value.host,
     ciConfigId: value['ci-config-id'],
-    diffs:
-      value.diffs === ''
-        ? { kind: 'inline' }
-        : { kind: 'file', path: value.diffs, absolutePath: path.resolve(workspace, value.diffs) },
+    diffs: value.diffs === '' ? { kind: 'inline' } : diffsFile(value.diffs, workspace),
     diffsJson: value['diffs-json'],
     prNumber: value['pr-number'],
     githubToken: value['github-token'],
