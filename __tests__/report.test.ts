@@ -89,6 +89,20 @@ describe('writeSummary', () => {
     expect(html).toContain('… and 15 more of 40 diffs.');
   });
 
+  it('lists the problems behind a failure, cut to a readable number', async () => {
+    const problems = Array.from(
+      { length: 23 },
+      (_, i) => `diffs.json:${i + 1}:3: entry ${i + 1}: "pk" is required`
+    );
+    await writeSummary({ submitted: false, failure: 'diffs.json has 23 problems', problems });
+    const html = read('GITHUB_STEP_SUMMARY');
+    expect(html).toContain(
+      '<li><code>diffs.json:1:3: entry 1: &#34;pk&#34; is required</code></li>'
+    );
+    expect(html.match(/<li>/g)).toHaveLength(20);
+    expect(html).toContain('… and 3 more problems.');
+  });
+
   it('states a skip and a failure', async () => {
     await writeSummary({
       submitted: false,

@@ -126,6 +126,7 @@ function dryRun(inputs: Inputs, prNumber: number, entries: DiffEntry[]): Skip {
 function fail(outcome: Outcome, error: unknown, apiKey: string): void {
   const redact = (text: string) => (apiKey === '' ? text : text.split(apiKey).join('***'));
   if (error instanceof ActionError) {
+    outcome.problems = error.annotations.map(({ message }) => redact(message));
     for (const { message, ...where } of error.annotations) core.error(redact(message), where);
   } else {
     core.debug(redact((error as Error)?.stack ?? String(error)));

@@ -14,9 +14,12 @@ export interface Outcome {
   runId?: number | null;
   runStatus?: string;
   failure?: string;
+  /** Each problem behind the failure, e.g. every mistake in the diffs file. */
+  problems?: string[];
 }
 
 const SUMMARY_ROWS = 25;
+const SUMMARY_PROBLEMS = 20;
 
 export function setOutputs(outcome: Outcome): void {
   const text = (value: number | string | null | undefined) =>
@@ -55,6 +58,15 @@ export async function writeSummary(outcome: Outcome): Promise<void> {
   const summary = core.summary
     .addHeading('Datafold CI', 2)
     .addRaw(`<p>${decision(outcome)}</p>`, true);
+  const problems = outcome.problems ?? [];
+  if (problems.length > 0) {
+    summary.addList(
+      problems.slice(0, SUMMARY_PROBLEMS).map((problem) => `<code>${escape(problem)}</code>`)
+    );
+    if (problems.length > SUMMARY_PROBLEMS) {
+      summary.addRaw(`<p>… and ${problems.length - SUMMARY_PROBLEMS} more problems.</p>`, true);
+    }
+  }
   const facts: string[] = [];
   if (outcome.prNumber !== undefined) {
     const label = `#${outcome.prNumber}`;
