@@ -20,7 +20,7 @@ const REQUEST_TIMEOUT_MS = tunedMs('REQUEST_TIMEOUT_MS', 30_000);
  * not pay for loading it. It talks to GITHUB_API_URL (GHES) through the runner's proxy, and
  * retries 5xx answers, dropped connections and rate limits as Datafold requests are retried.
  */
-export async function createGitHub(token: string, owner: string, repo: string): Promise<GitHub> {
+async function createGitHub(token: string, owner: string, repo: string): Promise<GitHub> {
   if (token === '') {
     throw new ActionError(
       'Input "github-token" is empty, and a GitHub API lookup is needed: leave it at its default (${{ github.token }}) or pass a token that can read pull requests.'
