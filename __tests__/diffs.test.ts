@@ -349,7 +349,7 @@ describe('validateDiffs: key suggestions', () => {
 
 describe('validateDiffs: valid files', () => {
   it("parses Datafold's documentation example, // comments and all", () => {
-    // Its placeholder lists share "COLUMNS" and "TO", which SPEC makes an error.
+    // Its placeholder lists share "COLUMNS" and "TO", which the format makes an error.
     expect(validateDiffs(DATAFOLD_EXAMPLE)).toEqual({
       entries: [],
       errors: [

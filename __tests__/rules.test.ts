@@ -66,7 +66,7 @@ describe('findSkip', () => {
     expect(findSkip({ changedFiles: { paths: [], complete: true } }, rules)).toBeUndefined();
   });
 
-  it('reports the first rule that applies, in SPEC order', () => {
+  it('reports the first rule that applies, in the documented order', () => {
     const rules: Rules = {
       skipMarker: 'skip-me',
       requireLabels: ['x'],

@@ -62,7 +62,7 @@ export function factsFromPull(pull: Json, live: boolean): PullRequestFacts | und
   };
 }
 
-/** Reads the pull request from the event payload, as SPEC's event table says; no I/O. */
+/** Reads the pull request from the event payload, as the README's event table says; no I/O. */
 export function targetFromEvent(eventName: string, payload: Json, runnerSha: string): EventTarget {
   if (PULL_REQUEST_EVENTS.has(eventName)) {
     const facts = factsFromPull(object(payload.pull_request) ?? {}, false);

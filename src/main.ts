@@ -14,7 +14,7 @@ import { submitDiffs } from './submit.js';
 import { sinceStartMs } from './timing.js';
 import { waitForRun, waitTiming } from './wait.js';
 
-/** SPEC's pipeline: inputs → pull request → rules → diffs → submit (→ wait) → report. */
+/** The pipeline: inputs → pull request → rules → diffs → submit (→ wait) → report. */
 export async function run(): Promise<void> {
   core.debug(`Modules loaded at ${sinceStartMs().toFixed(1)} ms.`);
   const outcome: Outcome = { submitted: false };

@@ -1,5 +1,5 @@
 /**
- * A wait from SPEC (request timeout, back-off, polling), which the end-to-end tests shorten
+ * A documented wait (request timeout, back-off, polling), which the end-to-end tests shorten
  * through `DATAFOLD_CI_ACTION_<NAME>` so fault cases do not sleep for real.
  */
 export function tunedMs(name: string, fallback: number): number {

@@ -1,6 +1,6 @@
 // @ts-check
 /**
- * A loopback stand-in for Datafold's CI API (SPEC "Datafold HTTP protocol"), with the state
+ * A loopback stand-in for Datafold's CI API (the protocol Datafold's SDK speaks), with the state
  * model that matters to the action: a CI run waits for diffs per pull request, a submit
  * consumes it (so a second submit gets nulls, which is how double submissions show), the
  * trigger endpoint creates one, and submitted runs move through a status sequence as they

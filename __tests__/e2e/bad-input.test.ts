@@ -1,5 +1,5 @@
 /**
- * Bad diffs files and bad inputs, end to end (SPEC "Inputs", "Diffs file"): each fails the
+ * Bad diffs files and bad inputs, end to end (README "Inputs", "Diffs file format"): each fails the
  * step (exit 1) with error annotations that name the problem (for a diffs file, one per
  * problem at its file, line and column), sends Datafold nothing, still writes the outputs
  * and never shows the key. And the fallbacks and warnings that must still submit.

@@ -1,7 +1,7 @@
 /**
  * The Datafold side of the action, end to end against the Datafold stand-in: the submit
  * request is the official SDK's byte for byte where it matters, `on-missing-run` and `wait`
- * behave as SPEC says, and the API key never shows.
+ * behave as documented, and the API key never shows.
  */
 import { describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';

@@ -1,5 +1,5 @@
 /**
- * Pull request inference (SPEC "Pull request inference") end to end: GitHub's own example
+ * Pull request inference (README "How the pull request is found") end to end: GitHub's own example
  * payloads for every event, the bundle run as the runner runs it, and the exact requests
  * the GitHub and Datafold stand-ins saw.
  */

@@ -1,5 +1,5 @@
 /**
- * How the action weathers faults, end to end: SPEC's one HTTP policy for Datafold (retry 429,
+ * How the action weathers faults, end to end: the one HTTP policy for Datafold (retry 429,
  * 5xx, resets and timeouts up to 4 attempts with back-off and Retry-After; never retry other
  * 4xx; a clear message for every answer that is not the JSON expected, never a stack trace),
  * the guard against submitting twice when an answer is lost, and GitHub API faults.
@@ -55,7 +55,7 @@ describe('Datafold faults that are retried', () => {
       gaps: [[0, 1500]]
     },
     {
-      name: "two 503s on SPEC's real back-off: 1 s, then 2 s",
+      name: 'two 503s on the real back-off: 1 s, then 2 s',
       fault: submits(2, { status: 503 }),
       env: { DATAFOLD_CI_ACTION_BACKOFF_BASE_MS: undefined },
       gaps: [

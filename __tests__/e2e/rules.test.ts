@@ -1,7 +1,7 @@
 /**
- * The skip rules (SPEC "The pipeline", step 3, and the inputs that drive them) end to end:
+ * The skip rules (and the inputs that drive them) end to end:
  * each rule's skipped-reason and notice, no Datafold request on a skip, and the GitHub
- * requests each rule costs (SPEC "API economy").
+ * requests each rule costs (README "API economy").
  */
 import { describe, expect, it, jest } from '@jest/globals';
 import type { GitHubOptions } from '../../stand-ins/github.mjs';

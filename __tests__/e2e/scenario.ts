@@ -1,7 +1,7 @@
 /**
  * One end-to-end scenario: both stand-ins (Datafold, GitHub) started, the action launched
  * against them with the defaults most tests share, and the servers closed whatever happens.
- * The action's waits are shortened through DATAFOLD_CI_ACTION_* (a test that proves SPEC's
+ * The action's waits are shortened through DATAFOLD_CI_ACTION_* (a test that proves the
  * real back-off removes them with `env: { DATAFOLD_CI_ACTION_BACKOFF_BASE_MS: undefined }`).
  */
 import { startDatafold, type Datafold, type DatafoldOptions } from '../../stand-ins/datafold.mjs';
@@ -53,7 +53,7 @@ export const SUBMITTED_DIFFS = [
   }
 ];
 
-/** SPEC's waits, shortened; a value of undefined in `env` restores SPEC's own. */
+/** The action's waits, shortened; a value of undefined in `env` restores the real one. */
 export const FAST_ENV = {
   DATAFOLD_CI_ACTION_BACKOFF_BASE_MS: '10',
   DATAFOLD_CI_ACTION_POLL_INTERVAL_MS: '50',

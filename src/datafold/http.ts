@@ -12,7 +12,7 @@ import { send } from '../http/transport.js';
 import { tunedMs } from '../timing.js';
 import { VERSION } from '../version.js';
 
-/** Every Datafold request gets SPEC's 30 s deadline; tests may shorten it through the environment. */
+/** Every Datafold request gets a 30 s deadline; tests may shorten it through the environment. */
 const requestTimeoutMs = () => tunedMs('REQUEST_TIMEOUT_MS', 30_000);
 
 export interface DatafoldResponse {

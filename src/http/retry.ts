@@ -2,7 +2,7 @@ import * as core from '@actions/core';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { tunedMs } from '../timing.js';
 
-/** SPEC's retry policy, shared by Datafold and GitHub requests. */
+/** The retry policy the README documents, shared by Datafold and GitHub requests. */
 export interface RetryPolicy {
   attempts: number;
   backoffBaseMs: number;
