@@ -9,11 +9,7 @@ import {
   type RetryPolicy
 } from '../http/retry.js';
 import { send } from '../http/transport.js';
-import { tunedMs } from '../timing.js';
 import { VERSION } from '../version.js';
-
-/** Every Datafold request gets a 30 s deadline; tests may shorten it through the environment. */
-const requestTimeoutMs = () => tunedMs('REQUEST_TIMEOUT_MS', 30_000);
 
 export interface DatafoldResponse {
   status: number;
@@ -140,8 +136,7 @@ export class DatafoldHttp {
       method: options.method,
       url,
       headers,
-      body,
-      timeoutMs: requestTimeoutMs()
+      body
     });
     return { status: answer.status, headers: answer.headers, body: answer.body.toString('utf8') };
   }

@@ -3,7 +3,6 @@ import type { getOctokit } from '@actions/github';
 import { ActionError, errorMessage } from '../errors.js';
 import { transportFetch } from '../http/transport.js';
 import { Retryable, retryAfterMs, retryPolicy, withRetries } from '../http/retry.js';
-import { tunedMs } from '../timing.js';
 
 export type Octokit = ReturnType<typeof getOctokit>;
 
@@ -12,8 +11,6 @@ export interface GitHub {
   owner: string;
   repo: string;
 }
-
-const REQUEST_TIMEOUT_MS = tunedMs('REQUEST_TIMEOUT_MS', 30_000);
 
 /**
  * Octokit is loaded only when a rule needs the API, so runs that need no GitHub request do
@@ -27,7 +24,7 @@ async function createGitHub(token: string, owner: string, repo: string): Promise
     );
   }
   const { getOctokit } = await import('@actions/github');
-  const octokit = getOctokit(token, { request: { fetch: transportFetch(REQUEST_TIMEOUT_MS) } });
+  const octokit = getOctokit(token, { request: { fetch: transportFetch() } });
   const policy = retryPolicy();
   octokit.hook.wrap('request', async (request, options) => {
     try {

@@ -1,13 +1,15 @@
 import { HttpClient } from '@actions/http-client';
 import http from 'node:http';
 import https from 'node:https';
+import { tunedMs } from '../timing.js';
 
 export interface Exchange {
   method: string;
   url: URL;
   headers: http.OutgoingHttpHeaders;
   body?: string;
-  timeoutMs: number;
+  /** Default: the documented 30 s for every request. */
+  timeoutMs?: number;
   signal?: AbortSignal | null;
 }
 
@@ -23,7 +25,8 @@ const proxyAware = new HttpClient();
 
 /** One HTTP exchange with a deadline for all of it, answer body included. */
 export function send(exchange: Exchange): Promise<Answer> {
-  const { url, method, headers, body, timeoutMs, signal } = exchange;
+  const { url, method, headers, body, signal } = exchange;
+  const timeoutMs = exchange.timeoutMs ?? tunedMs('REQUEST_TIMEOUT_MS', 30_000);
   const transport = url.protocol === 'https:' ? https : http;
   return new Promise((resolve, reject) => {
     const request = transport.request(
@@ -57,7 +60,7 @@ export function send(exchange: Exchange): Promise<Answer> {
  * `fetch` for Octokit over the same proxy-aware transport, so GitHub requests honour the
  * runner's proxy settings without bundling a second HTTP stack.
  */
-export function transportFetch(timeoutMs: number): typeof fetch {
+export function transportFetch(timeoutMs?: number): typeof fetch {
   return async (input, init = {}) => {
     let url = new URL(input instanceof Request ? input.url : String(input));
     const method = init.method ?? 'GET';
