@@ -4,6 +4,26 @@ import { choosePullForCommit, targetFromEvent } from '../src/event-pull-request.
 
 const RUNNER_SHA = 'f'.repeat(40);
 
+/** What the event's pull request object says, and nothing live (labels). */
+interface EventPull {
+  number: number;
+  head: { sha: string; ref: string };
+  base: { sha: string; ref: string };
+  changed_files?: number;
+}
+
+function factsOf(pull: EventPull) {
+  return {
+    number: pull.number,
+    headSha: pull.head.sha,
+    headRef: pull.head.ref,
+    baseSha: pull.base.sha,
+    baseRef: pull.base.ref,
+    labels: undefined,
+    changedFiles: pull.changed_files
+  };
+}
+
 describe('targetFromEvent', () => {
   it.each([
     'pull_request',
@@ -20,15 +40,7 @@ describe('targetFromEvent', () => {
         const pull = payload.pull_request;
         expect(targetFromEvent(eventName, payload, RUNNER_SHA)).toEqual({
           kind: 'pull-request',
-          facts: {
-            number: pull.number,
-            headSha: pull.head.sha,
-            headRef: pull.head.ref,
-            baseSha: pull.base.sha,
-            baseRef: pull.base.ref,
-            labels: undefined,
-            changedFiles: pull.changed_files
-          }
+          facts: factsOf(pull)
         });
       }
     }
@@ -86,16 +98,7 @@ describe('targetFromEvent', () => {
     payload.workflow_run.head_commit.id = pull.head.sha;
     expect(targetFromEvent('workflow_run', payload, RUNNER_SHA)).toEqual({
       kind: 'pull-request',
-      facts: {
-        number: pull.number,
-        headSha: pull.head.sha,
-        headRef: pull.head.ref,
-        baseSha: pull.base.sha,
-        baseRef: pull.base.ref,
-        labels: undefined,
-        changedFiles: undefined,
-        commitMessage: payload.workflow_run.head_commit.message
-      }
+      facts: { ...factsOf(pull), commitMessage: payload.workflow_run.head_commit.message }
     });
   });
 

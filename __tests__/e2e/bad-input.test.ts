@@ -7,6 +7,7 @@
 import { describe, expect, it, jest } from '@jest/globals';
 import type { WorkflowCommand } from '../../stand-ins/runner.mjs';
 import { expectRun, messages, skipped, type Outputs } from './checks.js';
+import { outputs } from './run-checks.js';
 import { API_KEY, DIFFS_FILE, PR, scenario, SUBMITTED_DIFFS, type Scenario } from './scenario.js';
 
 jest.setTimeout(30_000);
@@ -384,7 +385,7 @@ describe('a bad input', () => {
 describe('what must still submit', () => {
   it.concurrent('an API key only in DATAFOLD_APIKEY (the SDK’s other name)', async () => {
     const run = await scenario({ inputs: { 'api-key': '' }, env: { DATAFOLD_APIKEY: API_KEY } });
-    expectRun(run, { outputs: submittedPr2(), datafold: ['POST /api/v1/ci/123/2'], github: [] });
+    expectRun(run, { outputs: outputs(), datafold: ['POST /api/v1/ci/123/2'], github: [] });
     expect(run.datafold.requests[0].headers.authorization).toBe(`Key ${API_KEY}`);
   });
 
@@ -393,7 +394,7 @@ describe('what must still submit', () => {
       inputs: { 'api-key': '' },
       env: { DATAFOLD_API_KEY: API_KEY, DATAFOLD_APIKEY: 'an-older-key' }
     });
-    expectRun(run, { outputs: submittedPr2(), datafold: ['POST /api/v1/ci/123/2'], github: [] });
+    expectRun(run, { outputs: outputs(), datafold: ['POST /api/v1/ci/123/2'], github: [] });
   });
 
   it.concurrent('DATAFOLD_HOST when "host" is empty (its trailing slash removed)', async () => {
@@ -401,14 +402,14 @@ describe('what must still submit', () => {
       inputs: { host: '' },
       env: ({ datafold }) => ({ DATAFOLD_HOST: `${datafold.url}/` })
     });
-    expectRun(run, { outputs: submittedPr2(), datafold: ['POST /api/v1/ci/123/2'], github: [] });
+    expectRun(run, { outputs: outputs(), datafold: ['POST /api/v1/ci/123/2'], github: [] });
   });
 
   it.concurrent('"prod" equal to "pr": a warning at the "pr" value', async () => {
     const text = lines('[', '  {"prod": "A.B.C", "pr": "A.B.C", "pk": ["id"]}', ']');
     const run = await scenario({ files: { 'diffs.json': text } });
     expectRun(run, {
-      outputs: submittedPr2({ 'diff-count': '1' }),
+      outputs: outputs({ 'diff-count': '1' }),
       datafold: ['POST /api/v1/ci/123/2'],
       github: []
     });
@@ -427,7 +428,7 @@ describe('what must still submit', () => {
     async () => {
       const run = await scenario({ files: { 'diffs.json': lines('// nothing changed', '[ ]') } });
       expectRun(run, {
-        outputs: submittedPr2({ 'diff-count': '0' }),
+        outputs: outputs({ 'diff-count': '0' }),
         datafold: ['POST /api/v1/ci/123/2'],
         github: []
       });
@@ -452,20 +453,8 @@ describe('what must still submit', () => {
       ']'
     );
     const run = await scenario({ files: { 'diffs.json': text } });
-    expectRun(run, { outputs: submittedPr2(), datafold: ['POST /api/v1/ci/123/2'], github: [] });
+    expectRun(run, { outputs: outputs(), datafold: ['POST /api/v1/ci/123/2'], github: [] });
     expect(run.datafold.requests[0].json).toEqual(SUBMITTED_DIFFS);
     expect(messages(run, 'warning')).toEqual([]);
   });
 });
-
-/** Outputs of the default scenario's submission (PR #2 of the `opened` example). */
-function submittedPr2(overrides: Partial<Outputs> = {}): Outputs {
-  return {
-    ...failed(PR_KNOWN),
-    submitted: 'true',
-    'diff-count': '2',
-    'ci-run-id': '1001',
-    'run-id': '5001',
-    ...overrides
-  };
-}

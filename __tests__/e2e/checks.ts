@@ -12,7 +12,7 @@ import { promisify } from 'node:util';
 import type { GitHubOptions } from '../../stand-ins/github.mjs';
 import { TEST_GITHUB_TOKEN } from '../../stand-ins/runner.mjs';
 import { expectNoSecret } from './launch.js';
-import { commandMessages } from './run-checks.js';
+import { commandMessages, outputs, type Outputs } from './run-checks.js';
 import { API_KEY, requestLines, type Scenario } from './scenario.js';
 
 /** The pull request most scenarios use: not the examples' #2, so nothing passes by accident. */
@@ -59,31 +59,11 @@ export function withPull<T extends { pull_request: object }>(payload: T, spec = 
   return payload;
 }
 
-export type Outputs = Record<
-  | 'pr-number'
-  | 'head-sha'
-  | 'submitted'
-  | 'skipped-reason'
-  | 'diff-count'
-  | 'ci-run-id'
-  | 'run-id'
-  | 'run-status',
-  string
->;
+export type { Outputs };
 
 /** The outputs of a submission Datafold accepted (its first CI run), for PR #42 by default. */
 export function submitted(overrides: Partial<Outputs> = {}): Outputs {
-  return {
-    'pr-number': String(NUMBER),
-    'head-sha': HEAD_SHA,
-    submitted: 'true',
-    'skipped-reason': '',
-    'diff-count': '2',
-    'ci-run-id': '1001',
-    'run-id': '5001',
-    'run-status': '',
-    ...overrides
-  };
+  return outputs(overrides, { number: NUMBER, headSha: HEAD_SHA });
 }
 
 /** The outputs of a skip: nothing submitted, only what was known by then. */

@@ -7,11 +7,29 @@ import type { RecordedRequest, ScriptEntry } from '../../stand-ins/server.mjs';
 import { expectNoSecret, type LaunchResult } from './launch.js';
 import { API_KEY, PR, SUBMITTED_DIFFS } from './scenario.js';
 
-/** The eight outputs of a plain successful submission of PR #2, with `overrides`. */
-export function outputs(overrides: Record<string, string> = {}): Record<string, string> {
+export type Outputs = Record<
+  | 'pr-number'
+  | 'head-sha'
+  | 'submitted'
+  | 'skipped-reason'
+  | 'diff-count'
+  | 'ci-run-id'
+  | 'run-id'
+  | 'run-status',
+  string
+>;
+
+/**
+ * The eight outputs of a plain successful submission (Datafold's first CI run) of `pr`,
+ * PR #2 of the scenarios by default, with `overrides`.
+ */
+export function outputs(
+  overrides: Partial<Outputs> = {},
+  pr: { number: number; headSha: string } = { number: PR.number, headSha: PR.head.sha }
+): Outputs {
   return {
-    'pr-number': String(PR.number),
-    'head-sha': PR.head.sha,
+    'pr-number': String(pr.number),
+    'head-sha': pr.headSha,
     submitted: 'true',
     'skipped-reason': '',
     'diff-count': '2',
