@@ -22,8 +22,10 @@ export default defineConfig(
     }
   },
   {
+    // The bundle's entry is CommonJS, so Node starts it without its ES module loader.
     files: ['**/*.cjs'],
-    languageOptions: { sourceType: 'commonjs' }
+    languageOptions: { sourceType: 'commonjs' },
+    rules: { '@typescript-eslint/no-require-imports': 'off' }
   },
   {
     files: ['__tests__/**', '**/*.test.*'],

@@ -4,42 +4,42 @@ import { factsNeeded, findSkip, thresholdSkip, type Rules } from '../src/rules.j
 const noRules: Rules = { skipMarker: '', requireLabels: [], baseBranches: [], filesToIgnore: [] };
 
 describe('findSkip', () => {
-  it('runs when no rule is set', () => {
-    expect(findSkip({}, noRules)).toBeUndefined();
+  it('runs when no rule is set', async () => {
+    expect(await findSkip({}, noRules)).toBeUndefined();
   });
 
-  it('skips on the marker anywhere in the subject or body, case-sensitively', () => {
+  it('skips on the marker anywhere in the subject or body, case-sensitively', async () => {
     const rules = { ...noRules, skipMarker: 'datafold-skip-ci' };
     expect(
-      findSkip({ commitMessage: 'Fix model\n\nbody datafold-skip-ci here' }, rules)?.reason
+      (await findSkip({ commitMessage: 'Fix model\n\nbody datafold-skip-ci here' }, rules))?.reason
     ).toBe('skip-marker');
-    expect(findSkip({ commitMessage: '[datafold-skip-ci] wip' }, rules)?.reason).toBe(
+    expect((await findSkip({ commitMessage: '[datafold-skip-ci] wip' }, rules))?.reason).toBe(
       'skip-marker'
     );
-    expect(findSkip({ commitMessage: 'DATAFOLD-SKIP-CI' }, rules)).toBeUndefined();
-    expect(findSkip({ commitMessage: 'datafold skip ci' }, rules)).toBeUndefined();
+    expect(await findSkip({ commitMessage: 'DATAFOLD-SKIP-CI' }, rules)).toBeUndefined();
+    expect(await findSkip({ commitMessage: 'datafold skip ci' }, rules)).toBeUndefined();
   });
 
-  it('needs one of the required labels, case-insensitively', () => {
+  it('needs one of the required labels, case-insensitively', async () => {
     const rules = { ...noRules, requireLabels: ['datafold', 'Run Diffs'] };
-    expect(findSkip({ labels: ['bug', 'run diffs'] }, rules)).toBeUndefined();
-    expect(findSkip({ labels: ['DATAFOLD'] }, rules)).toBeUndefined();
-    expect(findSkip({ labels: ['bug'] }, rules)).toEqual({
+    expect(await findSkip({ labels: ['bug', 'run diffs'] }, rules)).toBeUndefined();
+    expect(await findSkip({ labels: ['DATAFOLD'] }, rules)).toBeUndefined();
+    expect(await findSkip({ labels: ['bug'] }, rules)).toEqual({
       reason: 'missing-label',
       level: 'notice',
       message:
         'Skipped: the pull request has none of the labels "datafold", "Run Diffs" (it has "bug").'
     });
-    expect(findSkip({ labels: [] }, rules)?.message).toContain('(it has no labels)');
+    expect((await findSkip({ labels: [] }, rules))?.message).toContain('(it has no labels)');
   });
 
-  it('matches the base branch against globs; ** crosses slashes, * does not', () => {
+  it('matches the base branch against globs; ** crosses slashes, * does not', async () => {
     const rules = { ...noRules, baseBranches: ['main', 'release/**', 'hotfix/*'] };
-    expect(findSkip({ baseRef: 'main' }, rules)).toBeUndefined();
-    expect(findSkip({ baseRef: 'release/2026/q4' }, rules)).toBeUndefined();
-    expect(findSkip({ baseRef: 'hotfix/x' }, rules)).toBeUndefined();
-    expect(findSkip({ baseRef: 'hotfix/x/y' }, rules)?.reason).toBe('base-branch');
-    expect(findSkip({ baseRef: 'maintenance' }, rules)).toEqual({
+    expect(await findSkip({ baseRef: 'main' }, rules)).toBeUndefined();
+    expect(await findSkip({ baseRef: 'release/2026/q4' }, rules)).toBeUndefined();
+    expect(await findSkip({ baseRef: 'hotfix/x' }, rules)).toBeUndefined();
+    expect((await findSkip({ baseRef: 'hotfix/x/y' }, rules))?.reason).toBe('base-branch');
+    expect(await findSkip({ baseRef: 'maintenance' }, rules)).toEqual({
       reason: 'base-branch',
       level: 'notice',
       message:
@@ -47,26 +47,28 @@ describe('findSkip', () => {
     });
   });
 
-  it('skips only when every changed file is ignored, with .gitignore semantics', () => {
+  it('skips only when every changed file is ignored, with .gitignore semantics', async () => {
     const rules = { ...noRules, filesToIgnore: ['docs/', '*.md', '!models/**/*.md'] };
     const files = (...paths: string[]) => ({ changedFiles: { paths, complete: true } });
-    expect(findSkip(files('README.md', 'docs/a/b.sql'), rules)).toEqual({
+    expect(await findSkip(files('README.md', 'docs/a/b.sql'), rules)).toEqual({
       reason: 'ignored-files',
       level: 'notice',
       message: 'Skipped: all 2 files changed by the pull request match "files-to-ignore".'
     });
-    expect(findSkip(files('README.md', 'models/orders.sql'), rules)).toBeUndefined();
+    expect(await findSkip(files('README.md', 'models/orders.sql'), rules)).toBeUndefined();
     // "!" re-includes: a Markdown file under models/ is not ignored.
-    expect(findSkip(files('README.md', 'models/staging/notes.md'), rules)).toBeUndefined();
+    expect(await findSkip(files('README.md', 'models/staging/notes.md'), rules)).toBeUndefined();
   });
 
-  it('does not skip on files when the listing is incomplete or empty', () => {
+  it('does not skip on files when the listing is incomplete or empty', async () => {
     const rules = { ...noRules, filesToIgnore: ['*.md'] };
-    expect(findSkip({ changedFiles: { paths: ['a.md'], complete: false } }, rules)).toBeUndefined();
-    expect(findSkip({ changedFiles: { paths: [], complete: true } }, rules)).toBeUndefined();
+    expect(
+      await findSkip({ changedFiles: { paths: ['a.md'], complete: false } }, rules)
+    ).toBeUndefined();
+    expect(await findSkip({ changedFiles: { paths: [], complete: true } }, rules)).toBeUndefined();
   });
 
-  it('reports the first rule that applies, in the documented order', () => {
+  it('reports the first rule that applies, in the documented order', async () => {
     const rules: Rules = {
       skipMarker: 'skip-me',
       requireLabels: ['x'],
@@ -79,13 +81,14 @@ describe('findSkip', () => {
       baseRef: 'dev',
       changedFiles: { paths: ['a'], complete: true }
     };
-    expect(findSkip(facts, rules)?.reason).toBe('skip-marker');
-    expect(findSkip({ ...facts, commitMessage: '' }, rules)?.reason).toBe('missing-label');
-    expect(findSkip({ ...facts, commitMessage: '', labels: ['X'] }, rules)?.reason).toBe(
+    expect((await findSkip(facts, rules))?.reason).toBe('skip-marker');
+    expect((await findSkip({ ...facts, commitMessage: '' }, rules))?.reason).toBe('missing-label');
+    expect((await findSkip({ ...facts, commitMessage: '', labels: ['X'] }, rules))?.reason).toBe(
       'base-branch'
     );
     expect(
-      findSkip({ ...facts, commitMessage: '', labels: ['X'], baseRef: 'main' }, rules)?.reason
+      (await findSkip({ ...facts, commitMessage: '', labels: ['X'], baseRef: 'main' }, rules))
+        ?.reason
     ).toBe('ignored-files');
   });
 });

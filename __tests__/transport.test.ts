@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
 import { send, transportFetch } from '../src/http/transport.js';
 
 /** Two loopback origins: `a` redirects to itself and to `b`; both echo what they saw. */
@@ -52,6 +52,60 @@ describe('send', () => {
       code: 'ETIMEDOUT'
     });
     expect(Date.now() - started).toBeLessThan(2000);
+  });
+});
+
+describe('send through a proxy', () => {
+  /** A CONNECT proxy that tunnels every host to server `a`, and lists what it was asked for. */
+  function startProxy(): Promise<{ url: string; tunnels: string[] }> {
+    const tunnels: string[] = [];
+    const proxy = http.createServer();
+    proxy.on('connect', (request, client: net.Socket, head: Buffer) => {
+      tunnels.push(request.url ?? '');
+      const target = net.connect(Number(new URL(a).port), '127.0.0.1', () => {
+        client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+        target.write(head);
+        target.pipe(client).pipe(target);
+      });
+    });
+    servers.push(proxy);
+    return new Promise((resolve) =>
+      proxy.listen(0, '127.0.0.1', () =>
+        resolve({ url: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`, tunnels })
+      )
+    );
+  }
+
+  const saved = { ...process.env };
+  afterEach(() => {
+    for (const name of ['http_proxy', 'HTTP_PROXY', 'no_proxy', 'NO_PROXY']) {
+      if (saved[name] === undefined) delete process.env[name];
+      else process.env[name] = saved[name];
+    }
+  });
+
+  it('tunnels through http_proxy to a host the runner cannot reach itself', async () => {
+    const proxy = await startProxy();
+    process.env.http_proxy = proxy.url;
+    seen.length = 0;
+    const answer = await send({
+      method: 'GET',
+      url: new URL('http://datafold.invalid/via-proxy'),
+      headers: {}
+    });
+    expect(answer.status).toBe(200);
+    expect(proxy.tunnels).toEqual(['datafold.invalid:80']);
+    expect(seen).toEqual([{ origin: 'a', path: '/via-proxy', authorization: undefined }]);
+  });
+
+  it('goes direct for hosts that no_proxy exempts', async () => {
+    const proxy = await startProxy();
+    process.env.http_proxy = proxy.url;
+    process.env.no_proxy = 'datafold.invalid';
+    await expect(
+      send({ method: 'GET', url: new URL('http://datafold.invalid/direct'), headers: {} })
+    ).rejects.toThrow();
+    expect(proxy.tunnels).toEqual([]);
   });
 });
 

@@ -257,7 +257,7 @@ try {
       ['what', 'median ms', 'min ms', 'of the bare start'],
       row("node -e ''", bare),
       row('@actions/core alone, writing one output (ncc, minified)', core),
-      row('node dist/index.js', full)
+      row('node dist/index.cjs', full)
     ]
   );
 
@@ -355,17 +355,14 @@ try {
   const kB = (/** @type {number} */ bytes) => `${(bytes / 1024).toFixed(0)} kB`;
   table('dist/ on disk', [
     ['part', 'size'],
-    ['index.js (loaded at every start)', kB(sum((name) => name === 'index.js'))],
-    [
-      'chunks loaded on demand (the GitHub client)',
-      kB(sum((name) => /^\d+\.index\.js$/.test(name)))
-    ],
+    ['index.cjs (loaded at every start)', kB(sum((name) => name === 'index.cjs'))],
+    ['chunks loaded only when needed', kB(sum((name) => /^\d+\.index\.cjs\.js$/.test(name)))],
     ['source maps', kB(sum((name) => name.endsWith('.map')))],
     ['everything', kB(sum(() => true))]
   ]);
-  table('What index.js is made of (minified bytes, from its source map)', [
+  table('What index.cjs is made of (minified bytes, from its source map)', [
     ['package or file', 'size'],
-    ...generatedBytesBySource(path.join(dist, 'index.js'))
+    ...generatedBytesBySource(path.join(dist, 'index.cjs'))
       .slice(0, 10)
       .map(([name, bytes]) => [name, kB(bytes)])
   ]);

@@ -1,6 +1,6 @@
 // @ts-check
 /**
- * `npm run demo`: the quick start, offline. Runs the committed bundle (dist/index.js) as a
+ * `npm run demo`: the quick start, offline. Runs the committed bundle (dist/index.cjs) as a
  * runner would, on GitHub's example `pull_request` `opened` event, against loopback stand-ins
  * for Datafold and GitHub, then shows what the action reported and what Datafold received.
  * Nothing leaves the machine; no git checkout or token is needed.
@@ -61,7 +61,7 @@ try {
     }
   });
   try {
-    heading(`Running dist/index.js on a pull_request event (PR #${pull.number})`);
+    heading(`Running dist/index.cjs on a pull_request event (PR #${pull.number})`);
     const masks = /** @type {string[]} */ ([]);
     const { code } = await runAction(run.env, { onLine: (line) => printLogLine(line, masks) });
     exitCode = code ?? 1;

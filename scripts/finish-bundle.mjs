@@ -1,10 +1,12 @@
 // @ts-check
 /**
- * Runs after ncc. Minifies the chunks as ncc minifies index.js (ncc leaves chunks as they
- * are), writes dist/licenses.txt for every package the bundle contains (read off the
- * source maps: ncc's own list misses the ES modules it concatenates), then drops the copy
- * of every source from the maps: their mappings still lead stack traces to file and line
- * (`node --enable-source-maps`), and without the copies dist/ stays under 1 MB.
+ * Runs after ncc. Minifies every file with dead code removed (ncc's own `--minify` keeps every
+ * export that nothing uses, which is most of zod, and skips chunks); marks dist/ as CommonJS
+ * (the chunks end in .js, and the repository's package.json says ES modules); writes
+ * dist/licenses.txt for every package the bundle contains (read off the source maps: ncc's own
+ * list misses the ES modules it concatenates); then drops the copy of every source from the
+ * maps: their mappings still lead stack traces to file and line (`node --enable-source-maps`),
+ * and without the copies dist/ stays under 1 MB.
  */
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -15,13 +17,16 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const dist = path.join(root, 'dist');
 const packages = new Set();
 
-for (const name of readdirSync(dist).filter((file) => /^\d+\.index\.js$/.test(file))) {
+if (!existsSync(path.join(dist, 'index.cjs')))
+  throw new Error('dist/index.cjs is missing: did ncc run?');
+
+for (const name of readdirSync(dist).filter((file) => /\.c?js$/.test(file))) {
   const file = path.join(dist, name);
-  // ncc's own settings for index.js: names kept, so stack traces stay readable.
   const { code, map } = await minify(readFileSync(file, 'utf8'), {
-    module: true,
-    compress: false,
-    mangle: { keep_classnames: true, keep_fnames: true },
+    compress: { passes: 2 },
+    // Names kept, so stack traces stay readable.
+    keep_classnames: true,
+    keep_fnames: true,
     sourceMap: { content: readFileSync(`${file}.map`, 'utf8'), url: `${name}.map` }
   });
   writeFileSync(file, code ?? '');
@@ -52,5 +57,4 @@ const notices = [...packages].sort().map((packagePath) => {
   return `${name} ${version}\n${license ?? 'UNKNOWN'}\n${text}`;
 });
 writeFileSync(path.join(dist, 'licenses.txt'), `${notices.join('\n\n')}\n`);
-if (!existsSync(path.join(dist, 'index.js')))
-  throw new Error('dist/index.js is missing: did ncc run?');
+writeFileSync(path.join(dist, 'package.json'), '{ "type": "commonjs" }\n');

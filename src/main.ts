@@ -52,7 +52,7 @@ export async function run(): Promise<void> {
       gatherRuleFacts(search.found, inputs, source)
     );
     outcome.headSha = pr.headSha;
-    const ruleSkip = findSkip(ruleFacts, inputs);
+    const ruleSkip = await findSkip(ruleFacts, inputs);
     if (ruleSkip) return skip(outcome, ruleSkip);
     core.info(`Head commit ${pr.headSha ?? '(not needed)'}; no skip rule applies.`);
 

@@ -1,6 +1,3 @@
-import ignore from 'ignore';
-import picomatch from 'picomatch';
-
 export type SkipReason =
   | 'skip-marker'
   | 'missing-label'
@@ -51,8 +48,12 @@ function quoteList(items: string[]): string {
   return items.map((item) => `"${item}"`).join(', ');
 }
 
-/** Decides from the pull request's facts whether to skip; the first rule that applies wins. */
-export function findSkip(facts: RuleFacts, rules: Rules): Skip | undefined {
+/**
+ * Decides from the pull request's facts whether to skip; the first rule that applies wins.
+ * The pattern matchers load only for the rules that use them: most workflows set neither,
+ * and every start pays for the code it loads.
+ */
+export async function findSkip(facts: RuleFacts, rules: Rules): Promise<Skip | undefined> {
   if (rules.skipMarker !== '' && facts.commitMessage?.includes(rules.skipMarker)) {
     return {
       reason: 'skip-marker',
@@ -75,6 +76,7 @@ export function findSkip(facts: RuleFacts, rules: Rules): Skip | undefined {
   }
   if (rules.baseBranches.length > 0) {
     const baseRef = facts.baseRef ?? '';
+    const { default: picomatch } = await import('picomatch');
     if (!picomatch.isMatch(baseRef, rules.baseBranches, { dot: true })) {
       return {
         reason: 'base-branch',
@@ -86,7 +88,7 @@ export function findSkip(facts: RuleFacts, rules: Rules): Skip | undefined {
   if (
     rules.filesToIgnore.length > 0 &&
     facts.changedFiles &&
-    allIgnored(facts.changedFiles, rules.filesToIgnore)
+    (await allIgnored(facts.changedFiles, rules.filesToIgnore))
   ) {
     return {
       reason: 'ignored-files',
@@ -98,8 +100,9 @@ export function findSkip(facts: RuleFacts, rules: Rules): Skip | undefined {
 }
 
 /** Datafold's own rule: run when at least one changed file is not ignored. */
-function allIgnored(files: ChangedFiles, patterns: string[]): boolean {
+async function allIgnored(files: ChangedFiles, patterns: string[]): Promise<boolean> {
   if (!files.complete || files.paths.length === 0) return false;
+  const { default: ignore } = await import('ignore');
   const matcher = ignore().add(patterns);
   return files.paths.every((path) => matcher.ignores(path));
 }

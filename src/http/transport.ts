@@ -1,4 +1,4 @@
-import { HttpClient } from '@actions/http-client';
+import type { HttpClient } from '@actions/http-client';
 import http from 'node:http';
 import https from 'node:https';
 import { tunedMs } from '../timing.js';
@@ -19,19 +19,33 @@ export interface Answer {
   body: Buffer;
 }
 
-// Its agents route through https_proxy / http_proxy unless no_proxy exempts the host, as
-// self-hosted runners behind a proxy need, for Datafold and GitHub alike.
-const proxyAware = new HttpClient();
+const PROXY_VARIABLES = ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY'];
+const proxyClients = new Map<string, HttpClient>();
+
+/**
+ * With a proxy configured, @actions/http-client's agent, which tunnels through https_proxy or
+ * http_proxy unless no_proxy exempts the host (self-hosted runners behind a proxy need this for
+ * Datafold and GitHub alike). Without one, a plain agent per request: the proxy machinery is
+ * only loaded when it has work to do. One client per protocol, as a client keeps one agent.
+ */
+async function agentFor(url: URL): Promise<http.Agent | false> {
+  if (!PROXY_VARIABLES.some((name) => process.env[name])) return false;
+  const { HttpClient } = await import('@actions/http-client');
+  let client = proxyClients.get(url.protocol);
+  if (client === undefined) proxyClients.set(url.protocol, (client = new HttpClient()));
+  return client.getAgent(url.href);
+}
 
 /** One HTTP exchange with a deadline for all of it, answer body included. */
-export function send(exchange: Exchange): Promise<Answer> {
+export async function send(exchange: Exchange): Promise<Answer> {
   const { url, method, headers, body, signal } = exchange;
   const timeoutMs = exchange.timeoutMs ?? tunedMs('REQUEST_TIMEOUT_MS', 30_000);
   const transport = url.protocol === 'https:' ? https : http;
+  const agent = await agentFor(url);
   return new Promise((resolve, reject) => {
     const request = transport.request(
       url,
-      { method, headers, agent: proxyAware.getAgent(url.href), signal: signal ?? undefined },
+      { method, headers, agent, signal: signal ?? undefined },
       (response) => {
         const chunks: Buffer[] = [];
         response.on('data', (chunk: Buffer) => chunks.push(chunk));
