@@ -178,8 +178,12 @@ describe('parseInputs', () => {
 
 describe('readRawInputs', () => {
   const saved = { ...process.env };
+  // Reading the key guards it on both streams: undo that, or it redacts this runner's output.
+  const writes = { stdout: process.stdout.write, stderr: process.stderr.write };
   afterEach(() => {
     process.env = { ...saved };
+    process.stdout.write = writes.stdout;
+    process.stderr.write = writes.stderr;
   });
 
   it('falls back to the SDK environment variables for the key and host, and masks the key', () => {

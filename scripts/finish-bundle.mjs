@@ -1,17 +1,15 @@
 // @ts-check
 /**
- * Runs after ncc. Minifies every file with dead code removed (ncc's own `--minify` keeps every
- * export that nothing uses, which is most of zod, and skips chunks); marks dist/ as CommonJS
- * (the chunks end in .js, and the repository's package.json says ES modules); writes
- * dist/licenses.txt for every package the bundle contains (read off the source maps: ncc's own
- * list misses the ES modules it concatenates); then drops the copy of every source from the
- * maps: their mappings still lead stack traces to file and line (`node --enable-source-maps`),
- * and without the copies dist/ stays under 1 MB.
+ * Runs after ncc. Minifies dist/ (see minify-bundle.mjs); writes dist/licenses.txt for every
+ * package the bundle contains (read off the source maps: ncc's own list misses the ES modules
+ * it concatenates); then drops the copy of every source from the maps: their mappings still
+ * lead stack traces to file and line (`node --enable-source-maps`), and without the copies
+ * dist/ stays small.
  */
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { minify } from 'terser';
+import { minifyBundle } from './minify-bundle.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const dist = path.join(root, 'dist');
@@ -20,18 +18,7 @@ const packages = new Set();
 if (!existsSync(path.join(dist, 'index.cjs')))
   throw new Error('dist/index.cjs is missing: did ncc run?');
 
-for (const name of readdirSync(dist).filter((file) => /\.c?js$/.test(file))) {
-  const file = path.join(dist, name);
-  const { code, map } = await minify(readFileSync(file, 'utf8'), {
-    compress: { passes: 2 },
-    // Names kept, so stack traces stay readable.
-    keep_classnames: true,
-    keep_fnames: true,
-    sourceMap: { content: readFileSync(`${file}.map`, 'utf8'), url: `${name}.map` }
-  });
-  writeFileSync(file, code ?? '');
-  writeFileSync(`${file}.map`, String(map));
-}
+await minifyBundle(dist);
 
 for (const name of readdirSync(dist).filter((file) => file.endsWith('.map'))) {
   const file = path.join(dist, name);
@@ -57,4 +44,3 @@ const notices = [...packages].sort().map((packagePath) => {
   return `${name} ${version}\n${license ?? 'UNKNOWN'}\n${text}`;
 });
 writeFileSync(path.join(dist, 'licenses.txt'), `${notices.join('\n\n')}\n`);
-writeFileSync(path.join(dist, 'package.json'), '{ "type": "commonjs" }\n');
