@@ -390,7 +390,7 @@ try {
     rssProbe,
     "process.on('exit', () => console.log('::debug::maxRSS ' + process.resourceUsage().maxRSS));\n"
   );
-  for (const count of [1_000, 100_000]) {
+  for (const count of [1_000, 10_000, 100_000]) {
     const diffs = diffsFile(count);
     const { stdout } = await runBundle({
       ...pullRequestEvent,
