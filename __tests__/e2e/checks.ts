@@ -120,10 +120,12 @@ const run = promisify(execFile);
 
 /**
  * A real git repository with one commit of `message`, for the action to read the head
- * commit's message from the local checkout. Remove it with `rm()`.
+ * commit's message from the local checkout. `shallow` makes it what actions/checkout leaves:
+ * a depth-1 fetch, whose objects arrive in a pack. Remove it with `rm()`.
  */
 export async function gitCheckout(
-  message: string
+  message: string,
+  { shallow = false } = {}
 ): Promise<{ dir: string; sha: string; rm: () => Promise<void> }> {
   const dir = await mkdtemp(path.join(tmpdir(), 'datafold-checkout-'));
   const git = async (...args: string[]) =>
@@ -147,9 +149,15 @@ export async function gitCheckout(
   await writeFile(path.join(dir, 'models', 'orders.sql'), 'select 1 as order_id\n');
   await git('add', '.');
   await git('commit', '--quiet', '-m', message);
+  const sha = await git('rev-parse', 'HEAD');
+  if (!shallow) return { dir, sha, rm: () => rm(dir, { recursive: true, force: true }) };
+  const clone = `${dir}-shallow`;
+  await git('clone', '--quiet', '--depth', '1', `file://${dir}`, clone);
   return {
-    dir,
-    sha: await git('rev-parse', 'HEAD'),
-    rm: () => rm(dir, { recursive: true, force: true })
+    dir: clone,
+    sha,
+    rm: async () => {
+      await Promise.all([dir, clone].map((d) => rm(d, { recursive: true, force: true })));
+    }
   };
 }

@@ -84,7 +84,7 @@ describe.each(PULL_REQUEST_EVENTS)('%s (%s)', (eventName, _action, example) => {
 });
 
 describe('the head commit in a local checkout', () => {
-  it.concurrent('is read with git, so GitHub is not asked', async () => {
+  it.concurrent('is read from the checkout, so GitHub is not asked', async () => {
     const checkout = await gitCheckout('Add the orders model\n\nWith a primary key.');
     try {
       const head = { sha: checkout.sha, ref: 'feature/orders' };

@@ -273,11 +273,15 @@ describe('each rule', () => {
 });
 
 describe('skip marker from the local checkout', () => {
-  it.concurrent(
-    'skips on a marker in the body of the head commit, asking GitHub nothing',
-    async () => {
+  it.concurrent.each([
+    ['a fresh commit (a loose object)', false],
+    ['a depth-1 clone, as actions/checkout fetches (a packed object)', true]
+  ])(
+    'skips on a marker in the body of the head commit, asking GitHub nothing: %s',
+    async (_name, shallow) => {
       const checkout = await gitCheckout(
-        'Rename the orders model\n\nOnly a rename, nothing to diff.\ndatafold-skip-ci'
+        'Rename the orders model\n\nOnly a rename, nothing to diff.\ndatafold-skip-ci',
+        { shallow }
       );
       try {
         const head = { sha: checkout.sha, ref: 'feature/orders' };
