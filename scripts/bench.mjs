@@ -18,6 +18,7 @@ import path from 'node:path';
 import { startDatafold } from '../stand-ins/datafold.mjs';
 import { startGitHub, webhookExample } from '../stand-ins/github.mjs';
 import { minifyBundle } from './minify-bundle.mjs';
+import { decodeVlq } from './vlq.mjs';
 import {
   BUNDLE,
   parseWorkflowCommands,
@@ -53,8 +54,6 @@ function gitWorkspace() {
   return { dir, sha: git('rev-parse', 'HEAD') };
 }
 
-const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-
 /**
  * How many bytes of a bundle file each package (or src/ file) produced, by walking the
  * source map's mappings: every segment runs to the next one on its line.
@@ -87,24 +86,6 @@ function generatedBytesBySource(file) {
     });
   });
   return [...bytes].sort((a, b) => b[1] - a[1]);
-}
-
-/** @param {string} segment */
-function decodeVlq(segment) {
-  const values = [];
-  let value = 0;
-  let shift = 0;
-  for (const char of segment) {
-    const digit = BASE64.indexOf(char);
-    value += (digit & 31) << shift;
-    if (digit & 32) shift += 5;
-    else {
-      values.push(value & 1 ? -(value >> 1) : value >> 1);
-      value = 0;
-      shift = 0;
-    }
-  }
-  return values;
 }
 
 /**
