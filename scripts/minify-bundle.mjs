@@ -41,8 +41,8 @@ export async function minifyBundle(dir) {
  * module wrapper webpack emits (`17:(e,t,r)=>{…}`, run once at load) is parsed twice at every
  * start. A function expression in parentheses is compiled with its file instead (V8's "PIFE"
  * heuristic), which saves 5–10 ms a run. Terser drops such parentheses, so this puts them back:
- * `17:(function(e,t,r){…})`. Wrappers using `this` or `arguments`, which a function would see
- * differently, are left as they are.
+ * `17:(function(e,t,r){…})`. Wrappers using what a function would see differently (`this`,
+ * `arguments`, `super`, `new.target`) are left as they are.
  * @param {string} code
  * @returns {Edit[]} in document order
  */
@@ -64,7 +64,7 @@ function eagerModuleWrappers(code) {
         ts.isArrowFunction(wrapper) &&
         ts.isBlock(wrapper.body) &&
         !wrapper.modifiers?.length &&
-        !usesOwnThis(wrapper.body)
+        !usesArrowScope(wrapper.body)
       ) {
         const start = wrapper.getStart(file);
         const parenthesized = code[start] === '(';
@@ -87,16 +87,18 @@ function eagerModuleWrappers(code) {
 }
 
 /**
- * Whether `this` or `arguments` appear outside any nested non-arrow function, i.e. would mean
- * something else once the enclosing arrow becomes a function.
+ * Whether `this`, `arguments`, `super` or `new.target` appear outside any nested non-arrow
+ * function, i.e. would mean something else once the enclosing arrow becomes a function.
  * @param {ts.Node} node
  * @returns {boolean}
  */
-function usesOwnThis(node) {
-  if (node.kind === ts.SyntaxKind.ThisKeyword) return true;
+function usesArrowScope(node) {
+  if (node.kind === ts.SyntaxKind.ThisKeyword || node.kind === ts.SyntaxKind.SuperKeyword)
+    return true;
   if (ts.isIdentifier(node) && node.text === 'arguments') return true;
+  if (ts.isMetaProperty(node) && node.keywordToken === ts.SyntaxKind.NewKeyword) return true;
   if (ts.isFunctionLike(node) && !ts.isArrowFunction(node)) return false;
-  return ts.forEachChild(node, usesOwnThis) ?? false;
+  return ts.forEachChild(node, usesArrowScope) ?? false;
 }
 
 /**
