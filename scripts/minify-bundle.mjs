@@ -23,11 +23,12 @@ export async function minifyBundle(dir) {
       keep_fnames: true,
       sourceMap: mapped && { content: readFileSync(`${file}.map`, 'utf8'), url: `${name}.map` }
     });
-    const edits = eagerModuleWrappers(minified.code ?? '');
-    writeFileSync(file, applyEdits(minified.code ?? '', edits));
+    const code = minified.code ?? '';
+    const edits = eagerModuleWrappers(code);
+    writeFileSync(file, applyEdits(code, edits));
     if (mapped) {
       const map = JSON.parse(String(minified.map));
-      map.mappings = shiftMappings(map.mappings, minified.code ?? '', edits);
+      map.mappings = shiftMappings(map.mappings, code, edits);
       writeFileSync(`${file}.map`, JSON.stringify(map));
     }
   }
