@@ -15,7 +15,7 @@ export async function readLocalCommitMessage(
   if (!SHA.test(sha)) return undefined;
   const stored = readCommitMessage(cwd, sha);
   const message = stored === ASK_GIT ? await gitLogMessage(sha, cwd) : stored;
-  return message?.replace(/\n+$/, '') ?? undefined;
+  return message?.replace(/\n+$/, '');
 }
 
 function gitLogMessage(sha: string, cwd: string): Promise<string | undefined> {
