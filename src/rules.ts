@@ -102,9 +102,9 @@ export async function findSkip(facts: RuleFacts, rules: Rules): Promise<Skip | u
 /** Datafold's own rule: run when at least one changed file is not ignored. */
 async function allIgnored(files: ChangedFiles, patterns: string[]): Promise<boolean> {
   if (!files.complete || files.paths.length === 0) return false;
-  const { default: ignore } = await import('ignore');
-  const matcher = ignore().add(patterns);
-  return files.paths.every((path) => matcher.ignores(path));
+  const { ignoredFilesMatcher } = await import('./ignored-files.js');
+  const isIgnored = ignoredFilesMatcher(patterns);
+  return files.paths.every(isIgnored);
 }
 
 export function thresholdSkip(diffCount: number, threshold: number | undefined): Skip | undefined {

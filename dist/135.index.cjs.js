@@ -1,0 +1,2 @@
+"use strict";exports.id=135,exports.ids=[135],exports.modules={135:(function(e,r,s){s.d(r,{ignoredFilesMatcher:()=>ignoredFilesMatcher});var i=s(298),t=s.n(i);function ignoredFilesMatcher(e){const r=t()().add([...e]);return e=>r.ignores(e)}})};
+//# sourceMappingURL=135.index.cjs.js.map
