@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { ActionError } from '../src/errors.js';
 import { factsNeeded, findSkip, thresholdSkip, type Rules } from '../src/rules.js';
 
 const noRules: Rules = { skipMarker: '', requireLabels: [], baseBranches: [], filesToIgnore: [] };
@@ -47,7 +48,7 @@ describe('findSkip', () => {
     });
   });
 
-  it('skips only when every changed file is ignored, with .gitignore semantics', async () => {
+  it('skips only when every changed file is ignored, the last matching pattern deciding', async () => {
     const rules = { ...noRules, filesToIgnore: ['docs/', '*.md', '!models/**/*.md'] };
     const files = (...paths: string[]) => ({ changedFiles: { paths, complete: true } });
     expect(await findSkip(files('README.md', 'docs/a/b.sql'), rules)).toEqual({
@@ -58,6 +59,31 @@ describe('findSkip', () => {
     expect(await findSkip(files('README.md', 'models/orders.sql'), rules)).toBeUndefined();
     // "!" re-includes: a Markdown file under models/ is not ignored.
     expect(await findSkip(files('README.md', 'models/staging/notes.md'), rules)).toBeUndefined();
+  });
+
+  it("follows Datafold's own example: the dbt folder, without its .md files", async () => {
+    const rules = { ...noRules, filesToIgnore: ['*', '!dbt/*', 'dbt/*.md'] };
+    const files = (...paths: string[]) => ({ changedFiles: { paths, complete: true } });
+    expect(
+      await findSkip(files('dbt/README.md', 'airflow/dag.py', 'dbt/models/orders.sql'), rules)
+    ).toBeUndefined();
+    expect((await findSkip(files('dbt/README.md', 'airflow/dag.py'), rules))?.reason).toBe(
+      'ignored-files'
+    );
+  });
+
+  it('fails on an invalid pattern, even when the files could not decide', async () => {
+    const rules = { ...noRules, filesToIgnore: ['docs/', '!'] };
+    for (const changedFiles of [
+      { paths: ['docs/a.md'], complete: true },
+      { paths: ['docs/a.md'], complete: false }
+    ]) {
+      await expect(findSkip({ changedFiles }, rules)).rejects.toStrictEqual(
+        new ActionError(
+          'Input "files-to-ignore": "!" has nothing after "!": write "\\!" for a file named "!".'
+        )
+      );
+    }
   });
 
   it('does not skip on files when the listing is incomplete or empty', async () => {

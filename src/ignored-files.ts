@@ -35,7 +35,7 @@ export function ignoredFilesMatcher(patterns: readonly string[]): (path: string)
 }
 
 /** The last rule that matches decides; a path no rule matches is not ignored. */
-export function isIgnored(rules: readonly Rule[], path: string): boolean {
+function isIgnored(rules: readonly Rule[], path: string): boolean {
   for (let i = rules.length - 1; i >= 0; i--) {
     if (rules[i].regex.test(path)) return rules[i].ignores;
   }

@@ -106,15 +106,15 @@ const boolean = (fallback: boolean) =>
     return FALSE_VALUES.includes(value) ? false : REFUSED;
   }, 'use true or false');
 
-/** Items separated by `separator`, trimmed, blanks dropped. */
-const items = (separator: RegExp) =>
+/** Items separated by `separator`, trimmed unless `trim` is false, blanks dropped. */
+const items = (separator: RegExp, trim = true) =>
   z.pipe(
     z.string(),
     z.transform((value: string) =>
       value
         .split(separator)
-        .map((item) => item.trim())
-        .filter((item) => item !== '')
+        .map((item) => (trim ? item.trim() : item))
+        .filter((item) => item.trim() !== '')
     )
   );
 
@@ -158,7 +158,8 @@ const schema = z.object({
   'skip-marker': z.string(),
   'require-label': items(/[,\n]/),
   'base-branch': items(/[,\n]/),
-  'files-to-ignore': items(/\r?\n/),
+  // Patterns as written: their own rules say what leading and trailing spaces mean.
+  'files-to-ignore': items(/\r?\n/, false),
   'diff-threshold': input(
     optional(positiveInteger),
     'use a positive whole number of diff entries, or leave it empty'
@@ -200,7 +201,7 @@ export function readRawInputs(env: NodeJS.ProcessEnv = process.env): RawInputs {
   const raw = Object.fromEntries(
     INPUT_NAMES.map((name) => [
       name,
-      core.getInput(name, { trimWhitespace: name !== 'diffs-json' })
+      core.getInput(name, { trimWhitespace: name !== 'diffs-json' && name !== 'files-to-ignore' })
     ])
   ) as RawInputs;
   raw['api-key'] ||= env.DATAFOLD_API_KEY?.trim() || env.DATAFOLD_APIKEY?.trim() || '';

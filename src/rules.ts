@@ -99,12 +99,14 @@ export async function findSkip(facts: RuleFacts, rules: Rules): Promise<Skip | u
   return undefined;
 }
 
-/** Datafold's own rule: run when at least one changed file is not ignored. */
+/**
+ * Datafold's own rule: run when at least one changed file is not ignored. The patterns are
+ * compiled first, so an invalid one fails the run whatever the files.
+ */
 async function allIgnored(files: ChangedFiles, patterns: string[]): Promise<boolean> {
-  if (!files.complete || files.paths.length === 0) return false;
   const { ignoredFilesMatcher } = await import('./ignored-files.js');
   const isIgnored = ignoredFilesMatcher(patterns);
-  return files.paths.every(isIgnored);
+  return files.complete && files.paths.length > 0 && files.paths.every(isIgnored);
 }
 
 export function thresholdSkip(diffCount: number, threshold: number | undefined): Skip | undefined {
