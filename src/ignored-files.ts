@@ -4,9 +4,9 @@
  * Unlike git, the last matching pattern always decides, so `!dbt/*` re-includes files under
  * `dbt/` after `*` has excluded every directory. Each pattern becomes one regular expression,
  * searched in the changed path, that matches the path itself or one of its parent directories.
- * The glob dialect is translated here: picomatch and minimatch read `[[:alpha:]]` as a POSIX
- * class and picomatch reads `(a|b)` as a group, where gitwildmatch sees plain characters, and
- * no npm package implements gitwildmatch.
+ * The glob dialect is translated here: picomatch reads `[[:alpha:]]` as a POSIX class and
+ * `(a|b)` as a group, where gitwildmatch sees plain characters, and no npm package implements
+ * gitwildmatch.
  */
 import { ActionError } from './errors.js';
 
