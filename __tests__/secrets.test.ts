@@ -32,7 +32,10 @@ describe('redact', () => {
     ['HTML-escaped in decimal', html.decimal(key)],
     ['HTML-escaped in hex', html.hex(key)],
     ['HTML-escaped in zero-padded upper-case hex', key.replace(/"/g, '&#X0022;')],
-    ['escaped in a workflow command (% as %25)', key.replace(/%/g, '%25')]
+    ['escaped in a workflow command (% as %25)', key.replace(/%/g, '%25')],
+    ['JSON-escaped twice', JSON.stringify(JSON.stringify(key)).slice(3, -3)],
+    ['HTML-escaped twice', html.decimal(html.named(key))],
+    ['HTML-escaped, then JSON-escaped', JSON.stringify(html.hex(key)).slice(1, -1)]
   ])('replaces the secret %s', (_form, echoed) => {
     guard(key);
     expect(redact(`{"detail": "bad key ${echoed}."}`)).toBe('{"detail": "bad key ***."}');
@@ -64,8 +67,10 @@ describe('the guarded streams', () => {
     let stdout: string;
     try {
       stdout = captureStdout(() => {
-        guardSecrets(['the-api-key']);
+        guardSecrets(['the-api-key', 'the:api,key', 'the"api-key']);
         process.stdout.write('::error::refused the-api-key\n');
+        // URL-encoded by a server, then escaped as a workflow command does: %22 as %2522.
+        process.stdout.write('::warning file=the%3Aapi%2Ckey::Key%0Athe%2522api-key%25\n');
         process.stdout.write(Buffer.from('debug: Key%20the-api-key\n'));
         process.stdout.write('::add-mask::the-api-key\n');
         process.stderr.write('the&#45;api-key\n');
@@ -76,7 +81,10 @@ describe('the guarded streams', () => {
     }
     expect(stdout.split('\n')).toEqual([
       '::add-mask::the-api-key',
+      '::add-mask::the:api,key',
+      '::add-mask::the"api-key',
       '::error::refused ***',
+      '::warning file=***::Key%0A***%25',
       'debug: Key%20***',
       '::add-mask::the-api-key',
       ''

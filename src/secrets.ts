@@ -60,8 +60,39 @@ function redactStreams(): () => void {
   return () => restores.forEach((restore) => restore());
 }
 
-/** A `::add-mask::` line must reach the runner as it is: it is how a secret gets masked. */
-const LINE_TO_REDACT = /^(?!::add-mask::).+$/gm;
+/** A workflow command: `::name key=value,key=value::message`, its parts escaped. */
+const COMMAND = /^::([\w-]+)( [^:]*)?::(.*)$/;
+
+const unescapeData = (text: string) =>
+  text.replaceAll('%0D', '\r').replaceAll('%0A', '\n').replaceAll('%25', '%');
+const escapeData = (text: string) =>
+  text.replaceAll('%', '%25').replaceAll('\r', '%0D').replaceAll('\n', '%0A');
+const unescapeProperty = (text: string) =>
+  unescapeData(text.replaceAll('%3A', ':').replaceAll('%2C', ','));
+const escapeProperty = (text: string) =>
+  escapeData(text).replaceAll(':', '%3A').replaceAll(',', '%2C');
+
+/**
+ * A workflow command is redacted in its parts as the runner reads them, unescaped, so that
+ * its own escaping (`%` as `%25`) hides no form of a secret; a `::add-mask::` line must reach
+ * the runner as it is, as that is how a secret gets masked.
+ */
+function redactLine(line: string): string {
+  const command = COMMAND.exec(line);
+  if (!command) return redact(line);
+  const [, name, properties = '', message] = command;
+  if (name === 'add-mask') return line;
+  const part = (text: string, unescape: typeof unescapeData, escape: typeof escapeData) => {
+    const plain = unescape(text);
+    const redacted = redact(plain);
+    return redacted === plain ? text : escape(redacted);
+  };
+  const redactedProperties = properties.replace(
+    /=([^,]*)/g,
+    (_, value: string) => `=${part(value, unescapeProperty, escapeProperty)}`
+  );
+  return `::${name}${redactedProperties}::${part(message, unescapeData, escapeData)}`;
+}
 
 function redactChunk(chunk: unknown): unknown {
   const text =
@@ -71,7 +102,7 @@ function redactChunk(chunk: unknown): unknown {
         ? Buffer.from(chunk).toString('utf8')
         : undefined;
   if (text === undefined) return chunk;
-  const redacted = text.replace(LINE_TO_REDACT, redact);
+  const redacted = text.replace(/^.+$/gm, redactLine);
   return redacted === text ? chunk : redacted;
 }
 
@@ -94,31 +125,35 @@ const HTML_NAMES: Record<string, string> = {
   "'": 'apos'
 };
 
+/** The `&` of an HTML entity, itself escaped any number of times, as `&amp;quot;` is. */
+const AMPERSAND = '&(?:amp;|#0*38;|#[xX]0*26;)*';
+
 /**
  * One character as a server may echo it: raw, JSON-escaped (`\"`, `\\`, `\/`, `\u0022`),
- * URL-encoded (`%22`, `+` for a space) or HTML-escaped (`&quot;`, `&#34;`, `&#x22;`). Letters
- * and digits are never escaped. Forms may mix within one echo, so they are matched per
- * character.
+ * URL-encoded (`%22`, `+` for a space) or HTML-escaped (`&quot;`, `&#34;`, `&#x22;`). Forms
+ * may mix within one echo, so they are matched per character; and an echo may be escaped
+ * again (a JSON-escaped echo quoted as JSON, an HTML-escaped one put in the HTML summary), so
+ * any number of backslashes may come first, and an entity's `&` may itself be escaped. Letters
+ * and digits are never escaped.
  */
 function characterPattern(char: string): string {
   if (/^[A-Za-z0-9]$/.test(char)) return char;
   const code = char.codePointAt(0) ?? 0;
-  const forms = new Set([escapeRegExp(char)]);
-  const json = JSON.stringify(char).slice(1, -1);
-  if (json !== char) forms.add(escapeRegExp(json));
-  if (char === '/') forms.add('\\\\/');
-  forms.add(
-    Array.from(
-      { length: char.length },
-      (_, i) => `\\\\u${hexDigits(char.charCodeAt(i), 4, false)}`
-    ).join('')
-  );
-  forms.add([...Buffer.from(char, 'utf8')].map((byte) => `%${hexDigits(byte, 2, false)}`).join(''));
-  if (char === ' ') forms.add('\\+');
-  forms.add(`&#0*${code};`);
-  forms.add(`&#[xX]${hexDigits(code, 1, true)};`);
-  if (HTML_NAMES[char]) forms.add(`&${HTML_NAMES[char]};`);
-  return `(?:${[...forms].join('|')})`;
+  const units = Array.from({ length: char.length }, (_, i) => char.charCodeAt(i));
+  const html = [
+    `${AMPERSAND}#0*${code};`,
+    `${AMPERSAND}#[xX]${hexDigits(code, 1, true)};`,
+    ...(HTML_NAMES[char] ? [`${AMPERSAND}${HTML_NAMES[char]};`] : [])
+  ];
+  const forms = [
+    // A backslash is its own JSON escape: one or more of them.
+    char === '\\' ? '\\\\+' : `\\\\*(?:${[escapeRegExp(char), ...html].join('|')})`,
+    ...(char === '\\' ? html : []),
+    units.map((unit) => `\\\\+u${hexDigits(unit, 4, false)}`).join(''),
+    [...Buffer.from(char, 'utf8')].map((byte) => `%${hexDigits(byte, 2, false)}`).join(''),
+    ...(char === ' ' ? ['\\+'] : [])
+  ];
+  return `(?:${forms.join('|')})`;
 }
 
 function secretPattern(secret: string): string {
