@@ -7,9 +7,9 @@ const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
 const EXIT_WITHIN_MS = 800;
 
 /**
- * On the first SIGINT or SIGTERM, runs `report` (once) and exits with 128 + the signal's number, as
- * a shell reports a process stopped by a signal. In-flight requests are abandoned: waiting
- * for them would outlast the runner's patience. Returns what removes the listeners.
+ * On the first SIGINT or SIGTERM, runs `report` once and exits with 128 + the signal's
+ * number, as a shell reports a process stopped by a signal. In-flight requests are abandoned:
+ * waiting for them would outlast the runner's patience. Returns what removes the listeners.
  */
 export function onCancel(report: (signal: NodeJS.Signals) => Promise<void>): () => void {
   let cancelled = false;

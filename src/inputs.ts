@@ -236,8 +236,9 @@ const SECRET_INPUTS = [
 ] as const;
 
 /**
- * Rules across inputs and on secrets (which no issue may echo), checked on the raw values so that they are reported together with
- * every single-input problem (zod skips object refinements once a field has failed).
+ * Rules across inputs, and those on secrets (which no issue may echo), checked on the raw
+ * values so that they are reported together with every single-input problem (zod skips
+ * object refinements once a field has failed).
  */
 function combinationProblems(raw: RawInputs): string[] {
   const problems: string[] = [];

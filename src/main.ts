@@ -157,7 +157,7 @@ function dryRun(inputs: Inputs, prNumber: number, entries: DiffEntry[]): Skip {
   };
 }
 
-/** Reports a failure with no stack trace for the user's mistakes; secrets are redacted on output. */
+/** Reports a failure, with no stack trace for the user's mistakes (secrets.ts redacts it). */
 function fail(outcome: Outcome, error: unknown): void {
   if (error instanceof ActionError) {
     outcome.problems = error.annotations.map(({ message }) => message);
