@@ -1,16 +1,18 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import path from 'node:path';
+import { captureStdout } from '../__fixtures__/output.js';
 import { ActionError } from '../src/errors.js';
 import { parseInputs, readRawInputs, type RawInputs } from '../src/inputs.js';
+import { redact, releaseSecrets } from '../src/secrets.js';
 
 const valid: RawInputs = {
-  'api-key': 'key',
+  'api-key': 'datafold-key',
   host: 'https://app.datafold.com',
   'ci-config-id': '123',
   diffs: 'diffs.json',
   'diffs-json': '',
   'pr-number': '',
-  'github-token': 'token',
+  'github-token': 'ghs_token',
   'skip-marker': 'datafold-skip-ci',
   'require-label': '',
   'base-branch': '',
@@ -52,13 +54,13 @@ describe('parseInputs', () => {
         '/work'
       )
     ).toEqual({
-      apiKey: 'key',
+      apiKey: 'datafold-key',
       host: 'https://datafold.example.com/prefix',
       ciConfigId: 123,
       diffs: { kind: 'file', path: 'diffs.json', absolutePath: '/work/diffs.json' },
       diffsJson: '',
       prNumber: 42,
-      githubToken: 'token',
+      githubToken: 'ghs_token',
       skipMarker: 'datafold-skip-ci',
       requireLabels: ['datafold', 'run-diffs', 'third'],
       baseBranches: ['main', 'release/**'],
@@ -132,10 +134,12 @@ describe('parseInputs', () => {
       'Input "host": "http://datafold.example.com" is not valid: use the https:// address'
     ],
     [{ host: 'app.datafold.com' }, 'Input "host": "app.datafold.com" is not valid'],
+    // The credential is never echoed, even when too short to be masked.
     [
       { host: 'https://user:pw@app.datafold.com' },
-      'Input "host": "https://user:pw@app.datafold.com" is not valid'
+      'Input "host": "https://***@app.datafold.com" is not valid: use the https:// address of your Datafold deployment, e.g. https://app.datafold.com (plain http:// only for localhost; no user:password@, query or #fragment)'
     ],
+    [{ host: 'user:pw@app.datafold.com' }, 'Input "host": "***@app.datafold.com" is not valid'],
     [{ diffs: '' }, 'Input "diffs": set "diffs" to the path of your diffs file'],
     [{ 'diffs-json': '[]' }, 'Input "diffs": set only one of "diffs" and "diffs-json", not both'],
     [
@@ -144,6 +148,79 @@ describe('parseInputs', () => {
     ]
   ])('refuses %j, naming the input, the value and what is accepted', (overrides, message) => {
     expect(problem(overrides)).toContain(message);
+  });
+
+  const DIGITS_ONLY = {
+    'ci-config-id': "use the CI config ID from Datafold's CI settings page, e.g. 123",
+    'pr-number': 'use a pull request number such as 42, or leave it empty to infer it',
+    'diff-threshold': 'use a positive whole number of diff entries, or leave it empty',
+    'wait-timeout-minutes':
+      'use a number of minutes greater than 0 and at most 360, in decimal digits (e.g. 30 or 1.5)'
+  };
+  it.each(
+    Object.keys(DIGITS_ONLY).flatMap((name) =>
+      ['0x10', '1e2', 'Infinity', '+5', ' 5', '5 ', '1_000', '٥', '.5', '5.'].map(
+        (value) => [name, value] as const
+      )
+    )
+  )('refuses %s %j: numbers are decimal digits only', (name, value) => {
+    expect(problem({ [name]: value })).toBe(
+      `Input "${name}": "${value}" is not valid: ${DIGITS_ONLY[name as keyof typeof DIGITS_ONLY]}`
+    );
+  });
+
+  it.each([
+    ['ci-config-id', '007', 7],
+    ['diff-threshold', '9007199254740991', Number.MAX_SAFE_INTEGER],
+    ['wait-timeout-minutes', '0.5', 0.5],
+    ['wait-timeout-minutes', '360', 360]
+  ] as const)('accepts %s %j as %d', (name, value, number) => {
+    const inputs = parseInputs({ ...valid, [name]: value }, '/w');
+    const key = { 'ci-config-id': 'ciConfigId', 'diff-threshold': 'diffThreshold' }[name as string];
+    expect(key ? inputs[key as 'ciConfigId'] : inputs.waitTimeoutMinutes).toBe(number);
+  });
+
+  it.each([
+    ['9007199254740992', 'ci-config-id'],
+    ['360.5', 'wait-timeout-minutes']
+  ])('refuses %s for %s: out of range', (value, name) => {
+    expect(problem({ [name]: value })).toContain(`Input "${name}": "${value}" is not valid`);
+  });
+
+  // A secret may be pasted with a line break; an HTTP header cannot carry one.
+  it.each([
+    ['a line break', 'datafold-key\nsecond-line'],
+    ['a line break', 'datafold-key\r'],
+    ['a control character', 'datafold\u0007key'],
+    ['a control character', 'datafold\u007fkey'],
+    ['a character outside ASCII', 'datafold-kéy']
+  ])('refuses a key or token with %s, without showing it', (kind, value) => {
+    for (const [name, what] of [
+      ['api-key', 'Datafold API key'],
+      ['github-token', 'GitHub token']
+    ]) {
+      const message = problem({ [name]: value });
+      expect(message).toMatch(
+        new RegExp(
+          `^Input "${name}": the ${what} contains ${kind}, which an HTTP header cannot carry \\(the value is not shown\\): `
+        )
+      );
+      expect(message).not.toContain('datafold');
+    }
+  });
+
+  it('refuses a key or token too short to be one (and to be masked)', () => {
+    expect(problem({ 'api-key': 'abc' })).toBe(
+      'Input "api-key": the Datafold API key is only 3 characters long, too short to be one (the value is not shown): copy the whole key from Datafold into the secret again'
+    );
+    expect(problem({ 'github-token': 'x' })).toBe(
+      'Input "github-token": the GitHub token is only 1 characters long, too short to be one (the value is not shown): leave "github-token" at its default (${{ github.token }}) or pass a whole token'
+    );
+  });
+
+  it('accepts a key with quotes, backslashes, markup, plus signs and spaces', () => {
+    const apiKey = 'k"e\\y <&> + ; it';
+    expect(parseInputs({ ...valid, 'api-key': apiKey }, '/w').apiKey).toBe(apiKey);
   });
 
   it.each(['http://localhost:8080', 'http://127.0.0.1:9/x', 'http://[::1]:3000'])(
@@ -178,44 +255,64 @@ describe('parseInputs', () => {
 
 describe('readRawInputs', () => {
   const saved = { ...process.env };
-  // Reading the key guards it on both streams: undo that, or it redacts this runner's output.
-  const writes = { stdout: process.stdout.write, stderr: process.stderr.write };
+  // Reading the secrets guards them on both streams: undo that, or it redacts this runner's output.
   afterEach(() => {
     process.env = { ...saved };
-    process.stdout.write = writes.stdout;
-    process.stderr.write = writes.stderr;
+    releaseSecrets();
   });
 
+  /** The raw inputs, and the values masked (`::add-mask::`) while reading them. */
+  function read(env: NodeJS.ProcessEnv): { raw: RawInputs; masked: string[] } {
+    let raw: RawInputs | undefined;
+    const stdout = captureStdout(() => (raw = readRawInputs(env)));
+    const masked = [...stdout.matchAll(/^::add-mask::(.*)$/gm)].map((match) => match[1]);
+    return { raw: raw as RawInputs, masked };
+  }
+
   it('falls back to the SDK environment variables for the key and host, and masks the key', () => {
-    const writes: string[] = [];
-    const write = process.stdout.write.bind(process.stdout);
-    process.stdout.write = ((chunk: string) =>
-      writes.push(String(chunk)) > 0) as typeof process.stdout.write;
-    try {
-      const raw = readRawInputs({
-        DATAFOLD_APIKEY: 'from-env',
-        DATAFOLD_HOST: 'https://dedicated.example.com'
-      });
-      expect(raw['api-key']).toBe('from-env');
-      expect(raw.host).toBe('https://dedicated.example.com');
-    } finally {
-      process.stdout.write = write;
-    }
-    expect(writes.join('')).toContain('::add-mask::from-env');
+    const { raw, masked } = read({
+      DATAFOLD_APIKEY: 'from-the-env',
+      DATAFOLD_HOST: 'https://dedicated.example.com'
+    });
+    expect([raw['api-key'], raw.host]).toEqual(['from-the-env', 'https://dedicated.example.com']);
+    expect(masked).toEqual(['from-the-env']);
   });
 
   it('prefers the input, then DATAFOLD_API_KEY, then DATAFOLD_APIKEY; default host', () => {
     process.env['INPUT_API-KEY'] = '';
-    expect(readRawInputs({ DATAFOLD_API_KEY: 'a', DATAFOLD_APIKEY: 'b' })['api-key']).toBe('a');
-    expect(readRawInputs({}).host).toBe('https://app.datafold.com');
+    expect(read({ DATAFOLD_API_KEY: 'a', DATAFOLD_APIKEY: 'b' }).raw['api-key']).toBe('a');
+    expect(read({}).raw.host).toBe('https://app.datafold.com');
     process.env['INPUT_API-KEY'] = 'input-key';
     process.env.INPUT_HOST = 'https://input.example.com';
-    const raw = readRawInputs({ DATAFOLD_API_KEY: 'a', DATAFOLD_HOST: 'https://env.example.com' });
+    const { raw } = read({ DATAFOLD_API_KEY: 'a', DATAFOLD_HOST: 'https://env.example.com' });
     expect([raw['api-key'], raw.host]).toEqual(['input-key', 'https://input.example.com']);
+  });
+
+  it('masks the API key, the GitHub token and the credentials in the host at once', () => {
+    process.env['INPUT_API-KEY'] = 'the-datafold-key';
+    process.env['INPUT_GITHUB-TOKEN'] = 'ghs_theGitHubToken';
+    process.env.INPUT_HOST = 'https://proxy-user:p%40ssw0rd-long@datafold.example.com';
+    const { masked } = read({});
+    expect(masked).toEqual([
+      'the-datafold-key',
+      'ghs_theGitHubToken',
+      'proxy-user',
+      'p@ssw0rd-long'
+    ]);
+    expect(redact('Key the-datafold-key, token ghs_theGitHubToken, p%40ssw0rd-long')).toBe(
+      'Key ***, token ***, ***'
+    );
+  });
+
+  it('masks no value too short to mask without wrecking the log', () => {
+    process.env['INPUT_API-KEY'] = 'a';
+    process.env.INPUT_HOST = 'https://u:pw@datafold.example.com';
+    expect(read({}).masked).toEqual([]);
+    expect(redact('a u pw')).toBe('a u pw');
   });
 
   it('keeps the whitespace of diffs-json', () => {
     process.env['INPUT_DIFFS-JSON'] = '  [ ]\n';
-    expect(readRawInputs({})['diffs-json']).toBe('  [ ]\n');
+    expect(read({}).raw['diffs-json']).toBe('  [ ]\n');
   });
 });

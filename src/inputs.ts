@@ -3,7 +3,7 @@ import path from 'node:path';
 // zod's functional build: every start loads it, and it is lighter than the chained API.
 import * as z from 'zod/mini';
 import { ActionError } from './errors.js';
-import { guardSecret } from './secrets.js';
+import { guardSecrets, MIN_SECRET_LENGTH } from './secrets.js';
 
 export const DEFAULT_HOST = 'https://app.datafold.com';
 
@@ -72,9 +72,13 @@ const REFUSED = Symbol('refused');
 
 /**
  * An input's text turned into its value by `convert`; a refused value becomes an issue
- * that names it and says what is accepted.
+ * that names it (as `shown` prints it) and says what is accepted.
  */
-function input<T>(convert: (value: string) => T | typeof REFUSED, accepted: string) {
+function input<T>(
+  convert: (value: string) => T | typeof REFUSED,
+  accepted: string,
+  shown: (value: string) => string = (value) => value
+) {
   return z.pipe(
     z.string(),
     z.transform((value: string, ctx) => {
@@ -83,15 +87,17 @@ function input<T>(convert: (value: string) => T | typeof REFUSED, accepted: stri
       ctx.issues.push({
         code: 'custom',
         input: value,
-        message: `"${value}" is not valid: ${accepted}`
+        message: `"${shown(value)}" is not valid: ${accepted}`
       });
       return z.NEVER;
     })
   );
 }
 
+/** Decimal digits only: `Number()` would also take "0x10", "1e2" and "Infinity". */
 function positiveInteger(value: string): number | typeof REFUSED {
-  return /^[1-9]\d*$/.test(value) && Number.isSafeInteger(Number(value)) ? Number(value) : REFUSED;
+  const number = Number(value);
+  return /^\d+$/.test(value) && number > 0 && Number.isSafeInteger(number) ? number : REFUSED;
 }
 
 const optional =
@@ -133,16 +139,61 @@ function datafoldHost(value: string): string | typeof REFUSED {
   return `${url.origin}${url.pathname}`.replace(/\/+$/, '');
 }
 
+/** Decimal digits, with a fraction if need be (1.5); no exponent, hex or sign. */
 function minutes(value: string): number | typeof REFUSED {
-  const number = value === '' ? 60 : Number(value);
-  return Number.isFinite(number) && number > 0 && number <= 360 ? number : REFUSED;
+  if (value === '') return 60;
+  const number = Number(value);
+  return /^\d+(\.\d+)?$/.test(value) && number > 0 && number <= 360 ? number : REFUSED;
+}
+
+/** The user information of a URL (`user:password@`), as written, or undefined. */
+const USER_INFO = /^((?:[^:/?#]+:)?\/\/)?([^/?#@]*)@/;
+
+/** A host as messages show it: any user information replaced, so no credential is echoed. */
+const hostShown = (value: string) => value.replace(USER_INFO, '$1***@');
+
+/** The credentials a host URL carries, decoded as they would be sent. */
+function hostCredentials(value: string): string[] {
+  const userInfo = USER_INFO.exec(value)?.[2];
+  if (!userInfo) return [];
+  const colon = userInfo.indexOf(':');
+  const parts = colon < 0 ? [userInfo] : [userInfo.slice(0, colon), userInfo.slice(colon + 1)];
+  return parts.map((part) => {
+    try {
+      return decodeURIComponent(part);
+    } catch {
+      return part;
+    }
+  });
+}
+
+/**
+ * Why a key or token cannot be used, never showing it: it is sent as an HTTP header, which
+ * cannot carry control characters, and one shorter than MIN_SECRET_LENGTH is a truncated
+ * paste (and too short to mask in the log).
+ */
+function secretProblem(value: string, what: string, fix: string): string | undefined {
+  if (value === '') return undefined;
+  const odd = /[^\x20-\x7e]/.exec(value)?.[0];
+  if (odd !== undefined) {
+    const kind = /[\r\n]/.test(odd)
+      ? 'a line break'
+      : odd < ' ' || odd === '\x7f'
+        ? 'a control character'
+        : 'a character outside ASCII';
+    return `the ${what} contains ${kind}, which an HTTP header cannot carry (the value is not shown): ${fix}`;
+  }
+  if (value.length < MIN_SECRET_LENGTH)
+    return `the ${what} is only ${value.length} characters long, too short to be one (the value is not shown): ${fix}`;
+  return undefined;
 }
 
 const schema = z.object({
   'api-key': z.string(),
   host: input(
     datafoldHost,
-    `use the https:// address of your Datafold deployment, e.g. ${DEFAULT_HOST} (plain http:// only for localhost)`
+    `use the https:// address of your Datafold deployment, e.g. ${DEFAULT_HOST} (plain http:// only for localhost; no user:password@, query or #fragment)`,
+    hostShown
   ),
   'ci-config-id': input(
     positiveInteger,
@@ -169,13 +220,26 @@ const schema = z.object({
     'use warn, fail or trigger'
   ),
   wait: boolean(false),
-  'wait-timeout-minutes': input(minutes, 'use a number of minutes greater than 0 and at most 360'),
+  'wait-timeout-minutes': input(
+    minutes,
+    'use a number of minutes greater than 0 and at most 360, in decimal digits (e.g. 30 or 1.5)'
+  ),
   'dry-run': boolean(false)
 });
 
+const SECRET_INPUTS = [
+  ['api-key', 'Datafold API key', 'copy the whole key from Datafold into the secret again'],
+  [
+    'github-token',
+    'GitHub token',
+    'leave "github-token" at its default (${{ github.token }}) or pass a whole token'
+  ]
+] as const;
+
 /**
- * Rules across inputs, checked on the raw values so that they are reported together with
- * every single-input problem (zod skips object refinements once a field has failed).
+ * Rules across inputs, and those on secrets (which no issue may echo), checked on the raw
+ * values so that they are reported together with every single-input problem (zod skips
+ * object refinements once a field has failed).
  */
 function combinationProblems(raw: RawInputs): string[] {
   const problems: string[] = [];
@@ -193,6 +257,10 @@ function combinationProblems(raw: RawInputs): string[] {
         'Note that GitHub does not pass secrets to workflows triggered by pull requests from forks.'
     );
   }
+  for (const [name, what, fix] of SECRET_INPUTS) {
+    const problem = secretProblem(raw[name], what, fix);
+    if (problem) problems.push(`Input "${name}": ${problem}`);
+  }
   return problems;
 }
 
@@ -205,9 +273,9 @@ export function readRawInputs(env: NodeJS.ProcessEnv = process.env): RawInputs {
     ])
   ) as RawInputs;
   raw['api-key'] ||= env.DATAFOLD_API_KEY?.trim() || env.DATAFOLD_APIKEY?.trim() || '';
-  // Masked before anything else can print it.
-  guardSecret(raw['api-key']);
   raw.host ||= env.DATAFOLD_HOST?.trim() || DEFAULT_HOST;
+  // Masked before anything else can print them.
+  guardSecrets([raw['api-key'], raw['github-token'], ...hostCredentials(raw.host)]);
   return raw;
 }
 

@@ -1,4 +1,5 @@
 import * as core from '@actions/core';
+import { cancelledMessage, onCancel } from './cancellation.js';
 import { DatafoldApi } from './datafold/api.js';
 import { DatafoldHttp } from './datafold/http.js';
 import type { DiffEntry } from './diffs.js';
@@ -18,17 +19,23 @@ import { waitForRun, waitTiming } from './wait.js';
 export async function run(): Promise<void> {
   core.debug(`Modules loaded at ${sinceStartMs().toFixed(1)} ms.`);
   const outcome: Outcome = { submitted: false };
-  let apiKey = '';
+  const stage = stages(outcome);
+  let reported: Promise<void> | undefined;
+  const report = () => (reported ??= writeReport(outcome));
+  const stopListening = onCancel((signal) => {
+    fail(outcome, new ActionError(cancelledMessage(outcome, signal)));
+    return report();
+  });
   try {
-    const context = readRunnerContext();
-    const inputs = await stage('Inputs', async () => {
+    const { context, inputs } = await stage('Inputs', async () => {
+      // The secrets first: they are masked before anything else can print them.
       const raw = readRawInputs();
-      apiKey = raw['api-key'];
+      const context = readRunnerContext();
       const inputs = parseInputs(raw, context.workspace);
       core.info(
         `Datafold ${inputs.host}, CI config ${inputs.ciConfigId}, diffs from ${inputs.diffs.kind === 'file' ? inputs.diffs.path : '"diffs-json"'}.`
       );
-      return inputs;
+      return { context, inputs };
     });
     const source = new PullRequestSource(
       lazyGitHub(inputs.githubToken, context.owner, context.repo),
@@ -48,13 +55,16 @@ export async function run(): Promise<void> {
     outcome.headSha = search.found.headSha;
     outcome.prUrl = `${context.serverUrl}/${context.owner}/${context.repo}/pull/${search.found.number}`;
 
-    const { facts: pr, ruleFacts } = await stage('Rules', () =>
-      gatherRuleFacts(search.found, inputs, source)
-    );
-    outcome.headSha = pr.headSha;
-    const ruleSkip = await findSkip(ruleFacts, inputs);
-    if (ruleSkip) return skip(outcome, ruleSkip);
-    core.info(`Head commit ${pr.headSha ?? '(not needed)'}; no skip rule applies.`);
+    // The verdict is logged inside the group, beside the facts it was drawn from.
+    const pr = await stage('Rules', async () => {
+      const { facts, ruleFacts } = await gatherRuleFacts(search.found, inputs, source);
+      outcome.headSha = facts.headSha;
+      const ruleSkip = await findSkip(ruleFacts, inputs);
+      if (ruleSkip) skip(outcome, ruleSkip);
+      else core.info(`Head commit ${facts.headSha ?? '(not needed)'}; no skip rule applies.`);
+      return facts;
+    });
+    if (outcome.skip) return;
 
     const entries = await stage('Diffs', () => loadDiffs(inputs));
     outcome.entries = entries;
@@ -85,20 +95,45 @@ export async function run(): Promise<void> {
       }
     }
   } catch (error) {
-    fail(outcome, error, apiKey);
+    // After a cancellation, whatever the abandoned stage throws is moot: the first failure wins.
+    if (outcome.failure === undefined) fail(outcome, error);
   } finally {
-    setOutputs(outcome);
-    await writeSummary(outcome).catch((error) =>
-      core.warning(`Could not write the job summary: ${errorMessage(error)}`)
-    );
+    stopListening();
+    await report();
   }
 }
 
-/** A pipeline stage: a collapsible group in the log, timed in the debug log. */
-async function stage<T>(name: string, work: () => Promise<T>): Promise<T> {
-  const result = await core.group(name, work);
-  core.debug(`${name} done at ${sinceStartMs().toFixed(1)} ms.`);
-  return result;
+/**
+ * The pipeline's stages: each a collapsible group in the log, timed in the debug log, and
+ * noted in the outcome, so that a cancellation can say what had already happened.
+ */
+function stages(outcome: Outcome) {
+  return async <T>(name: string, work: () => Promise<T>): Promise<T> => {
+    outcome.stage = name;
+    const result = await core.group(name, work);
+    core.debug(`${name} done at ${sinceStartMs().toFixed(1)} ms.`);
+    return result;
+  };
+}
+
+/**
+ * Outputs and job summary. A runner file that cannot be written fails the step with one
+ * error line naming it, never a stack trace.
+ */
+async function writeReport(outcome: Outcome): Promise<void> {
+  const unwritten: string[] = [];
+  try {
+    setOutputs(outcome);
+  } catch (error) {
+    unwritten.push(`the outputs to GITHUB_OUTPUT (${errorMessage(error)})`);
+  }
+  await writeSummary(outcome).catch((error: unknown) =>
+    unwritten.push(`the job summary to GITHUB_STEP_SUMMARY (${errorMessage(error)})`)
+  );
+  if (unwritten.length > 0)
+    core.setFailed(
+      `Could not write ${unwritten.join(', nor ')}. The runner creates these files for every step: check that no earlier step removes or replaces them.`
+    );
 }
 
 function skip(outcome: Outcome, reason: Skip): void {
@@ -122,15 +157,14 @@ function dryRun(inputs: Inputs, prNumber: number, entries: DiffEntry[]): Skip {
   };
 }
 
-/** Reports a failure with no stack trace for the user's mistakes, and never with the API key. */
-function fail(outcome: Outcome, error: unknown, apiKey: string): void {
-  const redact = (text: string) => (apiKey === '' ? text : text.split(apiKey).join('***'));
+/** Reports a failure, with no stack trace for the user's mistakes (secrets.ts redacts it). */
+function fail(outcome: Outcome, error: unknown): void {
   if (error instanceof ActionError) {
-    outcome.problems = error.annotations.map(({ message }) => redact(message));
-    for (const { message, ...where } of error.annotations) core.error(redact(message), where);
+    outcome.problems = error.annotations.map(({ message }) => message);
+    for (const { message, ...where } of error.annotations) core.error(message, where);
   } else {
-    core.debug(redact((error as Error)?.stack ?? String(error)));
+    core.debug((error as Error)?.stack ?? String(error));
   }
-  outcome.failure = redact(errorMessage(error));
+  outcome.failure = errorMessage(error);
   core.setFailed(outcome.failure);
 }

@@ -1,9 +1,13 @@
 import * as core from '@actions/core';
+import { appendFile } from 'node:fs/promises';
 import type { DiffEntry } from './diffs.js';
 import type { Skip } from './rules.js';
+import { redact } from './secrets.js';
 
 /** Everything the run learnt, filled in stage by stage; what is unknown stays undefined. */
 export interface Outcome {
+  /** The pipeline stage under way (or the last one begun), as its log group is named. */
+  stage?: string;
   prNumber?: number;
   prUrl?: string;
   headSha?: string;
@@ -21,17 +25,21 @@ export interface Outcome {
 const SUMMARY_ROWS = 25;
 const SUMMARY_PROBLEMS = 20;
 
+/** Writes every output to GITHUB_OUTPUT, redacted; throws when the file cannot be written. */
 export function setOutputs(outcome: Outcome): void {
   const text = (value: number | string | null | undefined) =>
     value === undefined || value === null ? '' : String(value);
-  core.setOutput('pr-number', text(outcome.prNumber));
-  core.setOutput('head-sha', text(outcome.headSha));
-  core.setOutput('submitted', String(outcome.submitted));
-  core.setOutput('skipped-reason', text(outcome.skip?.reason));
-  core.setOutput('diff-count', text(outcome.entries?.length));
-  core.setOutput('ci-run-id', text(outcome.ciRunId));
-  core.setOutput('run-id', text(outcome.runId));
-  core.setOutput('run-status', text(outcome.runStatus));
+  const outputs = {
+    'pr-number': text(outcome.prNumber),
+    'head-sha': text(outcome.headSha),
+    submitted: String(outcome.submitted),
+    'skipped-reason': text(outcome.skip?.reason),
+    'diff-count': text(outcome.entries?.length),
+    'ci-run-id': text(outcome.ciRunId),
+    'run-id': text(outcome.runId),
+    'run-status': text(outcome.runStatus)
+  };
+  for (const [name, value] of Object.entries(outputs)) core.setOutput(name, redact(value));
 }
 
 function escape(text: string): string {
@@ -52,9 +60,13 @@ function decision(outcome: Outcome): string {
   return '⚠️ <strong>Not submitted</strong>: Datafold had no CI run waiting for this pull request.';
 }
 
-/** The job summary: the decision, the pull request, Datafold's ids and the diffs. */
+/**
+ * The job summary: the decision, the pull request, Datafold's ids and the diffs, appended to
+ * GITHUB_STEP_SUMMARY redacted; rejects when the file cannot be written.
+ */
 export async function writeSummary(outcome: Outcome): Promise<void> {
-  if (!process.env.GITHUB_STEP_SUMMARY) return;
+  const file = process.env.GITHUB_STEP_SUMMARY;
+  if (!file) return;
   const summary = core.summary
     .addHeading('Datafold CI', 2)
     .addRaw(`<p>${decision(outcome)}</p>`, true);
@@ -108,5 +120,7 @@ export async function writeSummary(outcome: Outcome): Promise<void> {
       );
     }
   }
-  await summary.write();
+  const text = redact(summary.stringify());
+  summary.emptyBuffer();
+  await appendFile(file, text, 'utf8');
 }

@@ -223,11 +223,12 @@ export function inputEnv(inputs) {
  * @param {number} [options.timeoutMs]  kill after this long (default 60 s)
  * @param {string} [options.script]  default dist/index.cjs; another script only to test this harness
  * @param {(line: string, stream: 'stdout' | 'stderr') => void} [options.onLine]  live log, line by line
+ * @param {(child: import('node:child_process').ChildProcess) => void} [options.onStart]  e.g. to signal it
  * @returns {Promise<ActionProcess>}
  */
 export function runAction(
   env,
-  { cwd = env.GITHUB_WORKSPACE, timeoutMs = 60_000, script = BUNDLE, onLine } = {}
+  { cwd = env.GITHUB_WORKSPACE, timeoutMs = 60_000, script = BUNDLE, onLine, onStart } = {}
 ) {
   if (!existsSync(script)) {
     const name = path.relative(REPO_ROOT, script);
@@ -241,6 +242,7 @@ export function runAction(
       env,
       stdio: ['ignore', 'pipe', 'pipe']
     });
+    onStart?.(child);
     const captured = { stdout: '', stderr: '' };
     for (const stream of /** @type {const} */ (['stdout', 'stderr'])) {
       let partial = '';

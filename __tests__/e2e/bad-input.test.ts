@@ -241,7 +241,7 @@ interface InputCase {
 const HOST_ACCEPTED =
   'use the https:// address of your Datafold deployment, e.g. https://app.datafold.com';
 const invalidHost = (value: string) =>
-  `Input "host": "${value}" is not valid: ${HOST_ACCEPTED} (plain http:// only for localhost)`;
+  `Input "host": "${value}" is not valid: ${HOST_ACCEPTED} (plain http:// only for localhost; no user:password@, query or #fragment)`;
 const CI_CONFIG_ACCEPTED = "use the CI config ID from Datafold's CI settings page, e.g. 123";
 
 const inputCases: InputCase[] = [
@@ -321,7 +321,7 @@ const inputCases: InputCase[] = [
     name: 'wait-timeout-minutes "-5"',
     inputs: { 'wait-timeout-minutes': '-5' },
     message:
-      'Input "wait-timeout-minutes": "-5" is not valid: use a number of minutes greater than 0 and at most 360'
+      'Input "wait-timeout-minutes": "-5" is not valid: use a number of minutes greater than 0 and at most 360, in decimal digits (e.g. 30 or 1.5)'
   },
   {
     name: 'diff-threshold "0"',
@@ -342,7 +342,7 @@ const inputCases: InputCase[] = [
   {
     name: 'a host with the API key in it as a password (shown masked)',
     inputs: { host: `https://user:${API_KEY}@datafold.example.com` },
-    message: invalidHost('https://user:***@datafold.example.com')
+    message: invalidHost('https://***@datafold.example.com')
   },
   {
     name: 'a plain http:// DATAFOLD_HOST when "host" is empty',
@@ -356,6 +356,41 @@ const inputCases: InputCase[] = [
     message:
       'Input "api-key": no Datafold API key: set "api-key: ${{ secrets.DATAFOLD_API_KEY }}" (or the DATAFOLD_API_KEY environment variable). ' +
       'Note that GitHub does not pass secrets to workflows triggered by pull requests from forks.'
+  },
+  {
+    name: 'ci-config-id "0x10" (decimal digits only)',
+    inputs: { 'ci-config-id': '0x10' },
+    message: `Input "ci-config-id": "0x10" is not valid: ${CI_CONFIG_ACCEPTED}`
+  },
+  {
+    name: 'diff-threshold "1e2" (decimal digits only)',
+    inputs: { 'diff-threshold': '1e2' },
+    message:
+      'Input "diff-threshold": "1e2" is not valid: use a positive whole number of diff entries, or leave it empty'
+  },
+  {
+    name: 'wait-timeout-minutes "Infinity"',
+    inputs: { 'wait-timeout-minutes': 'Infinity' },
+    message:
+      'Input "wait-timeout-minutes": "Infinity" is not valid: use a number of minutes greater than 0 and at most 360, in decimal digits (e.g. 30 or 1.5)'
+  },
+  {
+    name: 'an API key with a line break inside (not shown)',
+    inputs: { 'api-key': `${API_KEY}\n${API_KEY}` },
+    message:
+      'Input "api-key": the Datafold API key contains a line break, which an HTTP header cannot carry (the value is not shown): copy the whole key from Datafold into the secret again'
+  },
+  {
+    name: 'a GitHub token with a control character inside (not shown)',
+    inputs: { 'github-token': 'ghs_\u001btoken-with-an-escape' },
+    message:
+      'Input "github-token": the GitHub token contains a control character, which an HTTP header cannot carry (the value is not shown): leave "github-token" at its default (${{ github.token }}) or pass a whole token'
+  },
+  {
+    name: 'an API key too short to be one (not shown, not masked)',
+    inputs: { 'api-key': 'k3y' },
+    message:
+      'Input "api-key": the Datafold API key is only 3 characters long, too short to be one (the value is not shown): copy the whole key from Datafold into the secret again'
   },
   {
     name: 'several bad inputs at once, all reported',

@@ -5,6 +5,7 @@
  * with `npm run demo`.
  */
 import { expect } from '@jest/globals';
+import type { ChildProcess } from 'node:child_process';
 import type { WebhookDefinition } from '@octokit/webhooks-examples';
 import { webhookExample } from '../../stand-ins/github.mjs';
 import {
@@ -22,6 +23,8 @@ export interface LaunchOptions extends RunOptions {
   timeoutMs?: number;
   /** Another script instead of dist/index.cjs: only for testing this harness. */
   script?: string;
+  /** Called with the action's process once it is started, e.g. to send it a signal. */
+  onStart?: (child: ChildProcess) => void;
 }
 
 export interface LaunchResult {
@@ -42,7 +45,8 @@ export async function launch(opts: LaunchOptions): Promise<LaunchResult> {
     const proc = await runAction(run.env, {
       cwd: opts.cwd,
       timeoutMs: opts.timeoutMs,
-      script: opts.script
+      script: opts.script,
+      onStart: opts.onStart
     });
     return { ...proc, ...(await run.results()), commands: parseWorkflowCommands(proc.stdout) };
   } finally {

@@ -4,6 +4,7 @@
  * The action's waits are shortened through DATAFOLD_CI_ACTION_* (a test that proves the
  * real back-off removes them with `env: { DATAFOLD_CI_ACTION_BACKOFF_BASE_MS: undefined }`).
  */
+import type { ChildProcess } from 'node:child_process';
 import { startDatafold, type Datafold, type DatafoldOptions } from '../../stand-ins/datafold.mjs';
 import { startGitHub, type GitHub, type GitHubOptions } from '../../stand-ins/github.mjs';
 import { TEST_GITHUB_TOKEN } from '../../stand-ins/runner.mjs';
@@ -90,6 +91,8 @@ export interface ScenarioOptions {
   timeoutMs?: number;
   /** GITHUB_WORKSPACE, e.g. a git repository made for the test (default: a fresh temp dir). */
   workspace?: string;
+  /** Called with the action's process once it is started, e.g. to send it a signal. */
+  onStart?: (child: ChildProcess) => void;
 }
 
 export interface Scenario {
@@ -135,7 +138,8 @@ export async function scenario(options: ScenarioOptions = {}): Promise<Scenario>
         ...given(options.env)
       },
       timeoutMs: options.timeoutMs ?? 25_000,
-      workspace: options.workspace
+      workspace: options.workspace,
+      onStart: options.onStart
     });
     return { result, datafold, github, elapsedMs: Date.now() - started };
   } finally {
