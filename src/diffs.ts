@@ -326,7 +326,7 @@ class EntryChecker {
       );
       return undefined;
     }
-    const list = new ColumnList(this, key, this.report);
+    const list = new ColumnList(this, key, value.offset, this.report);
     this.lists[key] = list;
     return list;
   }
@@ -342,13 +342,8 @@ class EntryChecker {
       }
     }
     const { include_columns: include, exclude_columns: exclude } = this.lists;
-    for (const [column, offset] of exclude?.columns ?? []) {
-      if (include?.columns.has(column)) {
-        this.report.error(
-          offset,
-          `${this.label}: ${quote(column)} is in both "include_columns" and "exclude_columns"`
-        );
-      }
+    if (include?.columns.size && exclude?.columns.size) {
+      this.report.warn(exclude.offset, bothListsMessage(this.label, include, exclude));
     }
     if (this.prod !== undefined && this.prod === this.pr) {
       this.report.warn(
@@ -385,13 +380,14 @@ class EntryChecker {
 
 /** Checks the items of a column list as they stream by. */
 class ColumnList {
-  /** Each valid column name, first occurrence only, with its offset (in document order). */
-  readonly columns = new Map<string, number>();
+  /** Each valid column name, first occurrence only, in document order. */
+  readonly columns = new Set<string>();
   private count = 0;
 
   constructor(
     private readonly entry: EntryChecker,
     private readonly key: ListKey,
+    readonly offset: number,
     private readonly report: Report
   ) {}
 
@@ -410,13 +406,28 @@ class ColumnList {
     } else if (this.columns.has(value.value)) {
       this.report.error(value.offset, `${this.subject} has ${quote(value.value)} twice`);
     } else {
-      this.columns.set(value.value, value.offset);
+      this.columns.add(value.value);
     }
   }
 }
 
 function names(list: ColumnList | undefined): string[] {
-  return list ? [...list.columns.keys()] : [];
+  return list ? [...list.columns] : [];
+}
+
+/** Datafold's API reference: `exclude_columns` is "ignored if include_columns is set". */
+function bothListsMessage(label: string, include: ColumnList, exclude: ColumnList): string {
+  const shared = [...exclude.columns].filter((column) => include.columns.has(column)).map(quote);
+  const inBoth =
+    shared.length === 0
+      ? ''
+      : shared.length === 1
+        ? ` (${shared[0]} is in both lists)`
+        : ` (${shared.slice(0, -1).join(', ')} and ${shared.at(-1)} are in both lists)`;
+  return (
+    `${label}: Datafold ignores "exclude_columns" when "include_columns" is set, so only the ` +
+    `columns in "include_columns" are compared${inBoth}; leave "exclude_columns" out to say what Datafold does`
+  );
 }
 
 function isKnownKey(key: string): key is Key {
