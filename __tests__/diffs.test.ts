@@ -521,6 +521,42 @@ describe('validateDiffs: warnings', () => {
   });
 });
 
+describe('validateDiffs: nesting', () => {
+  const TOO_DEEP =
+    'nested deeper than 32 levels: a diffs file needs 3 (the array, its entries, their column lists); check the brackets from here';
+
+  it('accepts 32 levels and refuses the 33rd at its bracket', () => {
+    const nested = (depth: number) => '['.repeat(depth) + ']'.repeat(depth);
+    expect(errorsOf(nested(32))).toEqual([
+      'diffs.json:1:2: entry 1: expected an object with "prod", "pr" and "pk", found an array'
+    ]);
+    expect(errorsOf(nested(33))).toEqual([`diffs.json:1:33: ${TOO_DEEP}`]);
+  });
+
+  it('finds the level inside an entry, objects and arrays alike', () => {
+    const deep = '{"a": ['.repeat(16) + '1' + ']}'.repeat(16);
+    const text = file('[', `  {"prod": "a", "pr": "b", "pk": [], "x": ${deep}}`, ']');
+    // Levels: the array, the entry, then two per "{"a": [": the 33rd is the 16th "{".
+    expect(errorsOf(text)).toEqual([`diffs.json:2:${43 + 7 * 15}: ${TOO_DEEP}`]);
+  });
+
+  it('keeps the syntax errors before the level too deep', () => {
+    expect(errorsOf(file('[1 2,', '[[' + '['.repeat(40)))).toEqual([
+      'diffs.json:1:4: invalid JSON: expected a comma or closing bracket',
+      `diffs.json:2:32: ${TOO_DEEP}`
+    ]);
+  });
+
+  it.each([5_000, 100_000])('survives %i nested brackets, closed or not', (depth) => {
+    const open = '['.repeat(depth);
+    for (const text of [open, open + ']'.repeat(depth), '{"a":'.repeat(depth)]) {
+      expect(errorsOf(text)).toEqual([
+        `diffs.json:1:${text.startsWith('{') ? 1 + 5 * 32 : 33}: ${TOO_DEEP}`
+      ]);
+    }
+  });
+});
+
 describe('validateDiffs: many problems at once', () => {
   const text = file(
     '[',

@@ -131,21 +131,27 @@ export function validateDiffs(text: string): DiffsValidation {
   const source = text.startsWith('\uFEFF') ? text.slice(1) : text;
   const checker = new DiffsChecker();
   const syntaxErrors: ParseError[] = [];
-  visit(
-    source,
-    {
-      onObjectBegin: (offset) => checker.begin('object', offset),
-      onArrayBegin: (offset) => checker.begin('array', offset),
-      onObjectEnd: () => checker.end(),
-      onArrayEnd: () => checker.end(),
-      onObjectProperty: (key, offset) => checker.property(key, offset),
-      onLiteralValue: (value, offset) => checker.literal(value, offset),
-      onError: (error, offset, length) => syntaxErrors.push({ error, offset, length })
-    },
-    PARSE_OPTIONS
-  );
+  let tooDeep: TooDeep | undefined;
+  try {
+    visit(
+      source,
+      {
+        onObjectBegin: (offset) => checker.begin('object', offset),
+        onArrayBegin: (offset) => checker.begin('array', offset),
+        onObjectEnd: () => checker.end(),
+        onArrayEnd: () => checker.end(),
+        onObjectProperty: (key, offset) => checker.property(key, offset),
+        onLiteralValue: (value, offset) => checker.literal(value, offset),
+        onError: (error, offset, length) => syntaxErrors.push({ error, offset, length })
+      },
+      PARSE_OPTIONS
+    );
+  } catch (error) {
+    if (!(error instanceof TooDeep)) throw error;
+    tooDeep = error;
+  }
 
-  if (syntaxErrors.length === 0) {
+  if (syntaxErrors.length === 0 && !tooDeep) {
     return { entries: checker.entries, ...placeAll(source, checker.report) };
   }
   const report = new Report();
@@ -156,6 +162,12 @@ export function validateDiffs(text: string): DiffsValidation {
     // misleading follow-on errors, so report the syntax errors only.
     for (const { error, offset } of syntaxErrors) {
       report.error(offset, `invalid JSON: ${SYNTAX_MESSAGES[printParseErrorCode(error)]}`);
+    }
+    if (tooDeep) {
+      report.error(
+        tooDeep.offset,
+        `nested deeper than ${MAX_DEPTH} levels: a diffs file needs 3 (the array, its entries, their column lists); check the brackets from here`
+      );
     }
   }
   return { entries: [], ...placeAll(source, report) };
@@ -168,6 +180,13 @@ function isMissingValueAtEnd(errors: ParseError[], length: number): boolean {
     printParseErrorCode(errors[0].error) === 'ValueExpected' &&
     errors[0].offset === length
   );
+}
+
+const MAX_DEPTH = 32;
+
+/** Thrown out of the parser at the bracket that opens one level too many. */
+class TooDeep {
+  constructor(readonly offset: number) {}
 }
 
 /** The top-level array: counts its elements to number the entries. */
@@ -191,6 +210,8 @@ class DiffsChecker {
   // Never returns false to make the parser skip a container: it would then also hold
   // back the syntax errors inside it.
   begin(type: 'object' | 'array', offset: number): void {
+    // jsonc-parser recurses once per level: stop it long before the call stack runs out.
+    if (this.stack.length === MAX_DEPTH) throw new TooDeep(offset);
     this.stack.push(this.value({ type, offset }));
   }
 
@@ -488,6 +509,12 @@ function describe(value: Value): string {
 
 function quote(value: string): string {
   return JSON.stringify(value);
+}
+
+/** The line and column of `offset` in `text`, counted as validateDiffs counts them. */
+export function locate(text: string, offset: number): { line: number; column: number } {
+  const bom = text.startsWith('\uFEFF') ? 1 : 0;
+  return lineLocator(text.slice(bom))(offset - bom);
 }
 
 /** Sorts findings into document order and gives each its line and column. */
