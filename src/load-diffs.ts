@@ -8,9 +8,9 @@ import type { Inputs } from './inputs.js';
 import { sinceStartMs } from './timing.js';
 
 const MIB = 1024 * 1024;
-export const MAX_DIFFS_BYTES = 64 * MIB;
+const MAX_DIFFS_BYTES = 64 * MIB;
 /** GitHub shows only the first few annotations of a step; the rest are counted. */
-export const MAX_ANNOTATIONS = 50;
+const MAX_ANNOTATIONS = 50;
 
 /** Reads the diffs file (or `diffs-json`) and validates it; every problem fails the step at once. */
 export async function loadDiffs(inputs: Pick<Inputs, 'diffs' | 'diffsJson'>): Promise<DiffEntry[]> {
