@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { readFileSync } from 'node:fs';
 import { formatProblem, validateDiffs, type DiffProblem } from '../src/diffs.js';
 
 /** One line per argument, so expected line numbers can be read off the test. */
@@ -14,17 +15,16 @@ const PK_HINT = '(the primary key columns, e.g. ["ORDER_ID"], or [] or null when
 const COLUMNS = 'an array of column names (leave the key out or use [] for none)';
 const ACCEPTED = '(accepted keys: "prod", "pr", "pk", "include_columns", "exclude_columns")';
 
-// The example from Datafold's documentation (datafold-ci-api.md), comments included.
-const DATAFOLD_EXAMPLE = `[
-  {
-    "prod": "MY.PROD.TABLE", // Production table to compare PR changes against
-    "pr": "MY.PR.TABLE", // Changed table containing data modifications in the PR
-    "pk": ["MY", "PK", "LIST"], // Primary key; can be an empty array
-    // These fields are not required and can be omitted from the JSON file:
-    "include_columns": ["COLUMNS", "TO", "INCLUDE"],
-    "exclude_columns": ["COLUMNS", "TO", "EXCLUDE"]
-  }
-]`;
+// Datafold's own example (datafold-ci-api.md) byte for byte: // comments and both column lists.
+const DATAFOLD_EXAMPLE = readFileSync(
+  new URL('../__fixtures__/datafold-docs-diffs.jsonc', import.meta.url),
+  'utf8'
+);
+
+/** The warning for an entry with both column lists; `shared` as it reads in the message. */
+const bothLists = (entry: number, shared = ''): string =>
+  `entry ${entry}: Datafold ignores "exclude_columns" when "include_columns" is set, so only the ` +
+  `columns in "include_columns" are compared${shared}; leave "exclude_columns" out to say what Datafold does`;
 
 describe('formatProblem', () => {
   it('prefixes the file, line and column', () => {
@@ -236,21 +236,6 @@ describe('validateDiffs: bad diffs files', () => {
       ]
     ],
     [
-      'a column both included and excluded (exclude written first)',
-      file(
-        '[',
-        '  {',
-        '    "prod": "a",',
-        '    "pr": "b",',
-        '    "pk": ["id"],',
-        '    "exclude_columns": ["updated_at", "id"],',
-        '    "include_columns": ["id", "name"]',
-        '  }',
-        ']'
-      ),
-      ['diffs.json:6:39: entry 1: "id" is in both "include_columns" and "exclude_columns"']
-    ],
-    [
       'a singular "exclude_column"',
       file('[', '  {"prod": "a", "pr": "b", "pk": [], "exclude_column": ["x"]}', ']'),
       ['diffs.json:2:38: entry 1: unknown key "exclude_column" (did you mean "exclude_columns"?)']
@@ -348,40 +333,21 @@ describe('validateDiffs: key suggestions', () => {
 });
 
 describe('validateDiffs: valid files', () => {
-  it("parses Datafold's documentation example, // comments and all", () => {
-    // Its placeholder lists share "COLUMNS" and "TO", which the format makes an error.
+  it("accepts Datafold's documentation example as written, with a warning on its lists", () => {
     expect(validateDiffs(DATAFOLD_EXAMPLE)).toEqual({
-      entries: [],
-      errors: [
-        {
-          line: 8,
-          column: 25,
-          message: 'entry 1: "COLUMNS" is in both "include_columns" and "exclude_columns"'
-        },
-        {
-          line: 8,
-          column: 36,
-          message: 'entry 1: "TO" is in both "include_columns" and "exclude_columns"'
-        }
-      ],
-      warnings: []
-    });
-  });
-
-  it('accepts the documentation example once its column placeholders differ', () => {
-    const text = DATAFOLD_EXAMPLE.replace('["COLUMNS", "TO", "EXCLUDE"]', '["UPDATED_AT"]');
-    expect(validateDiffs(text)).toEqual({
       entries: [
         {
           prod: 'MY.PROD.TABLE',
           pr: 'MY.PR.TABLE',
           pk: ['MY', 'PK', 'LIST'],
           include_columns: ['COLUMNS', 'TO', 'INCLUDE'],
-          exclude_columns: ['UPDATED_AT']
+          exclude_columns: ['COLUMNS', 'TO', 'EXCLUDE']
         }
       ],
       errors: [],
-      warnings: []
+      warnings: [
+        { line: 8, column: 24, message: bothLists(1, ' ("COLUMNS" and "TO" are in both lists)') }
+      ]
     });
   });
 
@@ -508,8 +474,86 @@ describe('validateDiffs: warnings', () => {
     expect(errorsOf(text)).toEqual([`diffs.json:3:3: entry 2: "pk" is required ${PK_HINT}`]);
   });
 
+  it('warns at "exclude_columns" when both lists are set, naming the columns in both', () => {
+    const text = file(
+      '[',
+      '  {"prod": "a", "pr": "b", "pk": [], "include_columns": ["x"], "exclude_columns": ["y"]},',
+      '  {',
+      '    "prod": "c",',
+      '    "pr": "d",',
+      '    "pk": ["id"],',
+      '    "exclude_columns": ["updated_at", "id", "name", "ts"],',
+      '    "include_columns": ["ts", "id", "name"]',
+      '  },',
+      '  {"prod": "e", "pr": "f", "pk": [], "include_columns": ["id"], "exclude_columns": ["id"]}',
+      ']'
+    );
+    const result = validateDiffs(text);
+    expect(result.errors).toEqual([]);
+    expect(format(result.warnings)).toEqual([
+      `diffs.json:2:83: ${bothLists(1)}`,
+      `diffs.json:7:24: ${bothLists(2, ' ("id", "name" and "ts" are in both lists)')}`,
+      `diffs.json:10:84: ${bothLists(3, ' ("id" is in both lists)')}`
+    ]);
+    // Submitted as written: Datafold applies its own rule.
+    expect(result.entries.map((e) => [e.include_columns, e.exclude_columns])).toEqual([
+      [['x'], ['y']],
+      [
+        ['ts', 'id', 'name'],
+        ['updated_at', 'id', 'name', 'ts']
+      ],
+      [['id'], ['id']]
+    ]);
+  });
+
+  it('does not warn when one of the lists is empty', () => {
+    const text = file(
+      '[',
+      '  {"prod": "a", "pr": "b", "pk": [], "include_columns": ["x"], "exclude_columns": []},',
+      '  {"prod": "c", "pr": "d", "pk": [], "include_columns": [], "exclude_columns": ["y"]}',
+      ']'
+    );
+    expect(validateDiffs(text)).toMatchObject({ errors: [], warnings: [] });
+  });
+
   it('gives no warnings for a file with syntax errors', () => {
     expect(validateDiffs('[{"prod": "a", "pr": "a", "pk": [] ]').warnings).toEqual([]);
+  });
+});
+
+describe('validateDiffs: nesting', () => {
+  const TOO_DEEP =
+    'nested deeper than 32 levels: a diffs file needs 3 (the array, its entries, their column lists); check the brackets from here';
+
+  it('accepts 32 levels and refuses the 33rd at its bracket', () => {
+    const nested = (depth: number) => '['.repeat(depth) + ']'.repeat(depth);
+    expect(errorsOf(nested(32))).toEqual([
+      'diffs.json:1:2: entry 1: expected an object with "prod", "pr" and "pk", found an array'
+    ]);
+    expect(errorsOf(nested(33))).toEqual([`diffs.json:1:33: ${TOO_DEEP}`]);
+  });
+
+  it('finds the level inside an entry, objects and arrays alike', () => {
+    const deep = '{"a": ['.repeat(16) + '1' + ']}'.repeat(16);
+    const text = file('[', `  {"prod": "a", "pr": "b", "pk": [], "x": ${deep}}`, ']');
+    // Levels: the array, the entry, then two per "{"a": [": the 33rd is the 16th "{".
+    expect(errorsOf(text)).toEqual([`diffs.json:2:${43 + 7 * 15}: ${TOO_DEEP}`]);
+  });
+
+  it('keeps the syntax errors before the level too deep', () => {
+    expect(errorsOf(file('[1 2,', '[[' + '['.repeat(40)))).toEqual([
+      'diffs.json:1:4: invalid JSON: expected a comma or closing bracket',
+      `diffs.json:2:32: ${TOO_DEEP}`
+    ]);
+  });
+
+  it.each([5_000, 100_000])('survives %i nested brackets, closed or not', (depth) => {
+    const open = '['.repeat(depth);
+    for (const text of [open, open + ']'.repeat(depth), '{"a":'.repeat(depth)]) {
+      expect(errorsOf(text)).toEqual([
+        `diffs.json:1:${text.startsWith('{') ? 1 + 5 * 32 : 33}: ${TOO_DEEP}`
+      ]);
+    }
   });
 });
 
@@ -535,7 +579,6 @@ describe('validateDiffs: many problems at once', () => {
       'diffs.json:3:31: entry 1: "include_columns" has "id" twice',
       `diffs.json:4:13: entry 1: "prod" must be a non-empty string ${PROD_HINT}, found an empty string`,
       'diffs.json:5:5: entry 1: unknown key "exclude_column" (did you mean "exclude_columns"?)',
-      'diffs.json:6:25: entry 1: "id" is in both "include_columns" and "exclude_columns"',
       'diffs.json:7:11: entry 1: "pk" must be an array of column names or null, found a string (did you mean ["id"]?)',
       'diffs.json:10:3: entry 3: expected an object with "prod", "pr" and "pk", found a number',
       'diffs.json:11:3: entry 4: same "prod" and "pr" as entry 2',

@@ -5,7 +5,10 @@
  *
  * The document is checked while jsonc-parser streams it (`visit`), not on a `parseTree`
  * tree: for a 100,000-entry file that tree is over a million linked nodes and takes
- * longer to build than this whole validation takes when streaming.
+ * longer to build than this whole validation takes when streaming. Parsing first
+ * (JSON.parse, a zod schema, locating only when there are problems) was measured too: it
+ * still needs a streaming pass for duplicate keys and nesting, is no shorter, and is
+ * slower on files with comments or problems.
  */
 import { printParseErrorCode, visit, type ParseError } from 'jsonc-parser';
 
@@ -131,21 +134,27 @@ export function validateDiffs(text: string): DiffsValidation {
   const source = text.startsWith('\uFEFF') ? text.slice(1) : text;
   const checker = new DiffsChecker();
   const syntaxErrors: ParseError[] = [];
-  visit(
-    source,
-    {
-      onObjectBegin: (offset) => checker.begin('object', offset),
-      onArrayBegin: (offset) => checker.begin('array', offset),
-      onObjectEnd: () => checker.end(),
-      onArrayEnd: () => checker.end(),
-      onObjectProperty: (key, offset) => checker.property(key, offset),
-      onLiteralValue: (value, offset) => checker.literal(value, offset),
-      onError: (error, offset, length) => syntaxErrors.push({ error, offset, length })
-    },
-    PARSE_OPTIONS
-  );
+  let tooDeep: TooDeep | undefined;
+  try {
+    visit(
+      source,
+      {
+        onObjectBegin: (offset) => checker.begin('object', offset),
+        onArrayBegin: (offset) => checker.begin('array', offset),
+        onObjectEnd: () => checker.end(),
+        onArrayEnd: () => checker.end(),
+        onObjectProperty: (key, offset) => checker.property(key, offset),
+        onLiteralValue: (value, offset) => checker.literal(value, offset),
+        onError: (error, offset, length) => syntaxErrors.push({ error, offset, length })
+      },
+      PARSE_OPTIONS
+    );
+  } catch (error) {
+    if (!(error instanceof TooDeep)) throw error;
+    tooDeep = error;
+  }
 
-  if (syntaxErrors.length === 0) {
+  if (syntaxErrors.length === 0 && !tooDeep) {
     return { entries: checker.entries, ...placeAll(source, checker.report) };
   }
   const report = new Report();
@@ -156,6 +165,12 @@ export function validateDiffs(text: string): DiffsValidation {
     // misleading follow-on errors, so report the syntax errors only.
     for (const { error, offset } of syntaxErrors) {
       report.error(offset, `invalid JSON: ${SYNTAX_MESSAGES[printParseErrorCode(error)]}`);
+    }
+    if (tooDeep) {
+      report.error(
+        tooDeep.offset,
+        `nested deeper than ${MAX_DEPTH} levels: a diffs file needs 3 (the array, its entries, their column lists); check the brackets from here`
+      );
     }
   }
   return { entries: [], ...placeAll(source, report) };
@@ -168,6 +183,13 @@ function isMissingValueAtEnd(errors: ParseError[], length: number): boolean {
     printParseErrorCode(errors[0].error) === 'ValueExpected' &&
     errors[0].offset === length
   );
+}
+
+const MAX_DEPTH = 32;
+
+/** Thrown out of the parser at the bracket that opens one level too many. */
+class TooDeep {
+  constructor(readonly offset: number) {}
 }
 
 /** The top-level array: counts its elements to number the entries. */
@@ -191,6 +213,8 @@ class DiffsChecker {
   // Never returns false to make the parser skip a container: it would then also hold
   // back the syntax errors inside it.
   begin(type: 'object' | 'array', offset: number): void {
+    // jsonc-parser recurses once per level: stop it long before the call stack runs out.
+    if (this.stack.length === MAX_DEPTH) throw new TooDeep(offset);
     this.stack.push(this.value({ type, offset }));
   }
 
@@ -326,7 +350,7 @@ class EntryChecker {
       );
       return undefined;
     }
-    const list = new ColumnList(this, key, this.report);
+    const list = new ColumnList(this, key, value.offset, this.report);
     this.lists[key] = list;
     return list;
   }
@@ -342,13 +366,8 @@ class EntryChecker {
       }
     }
     const { include_columns: include, exclude_columns: exclude } = this.lists;
-    for (const [column, offset] of exclude?.columns ?? []) {
-      if (include?.columns.has(column)) {
-        this.report.error(
-          offset,
-          `${this.label}: ${quote(column)} is in both "include_columns" and "exclude_columns"`
-        );
-      }
+    if (include?.columns.size && exclude?.columns.size) {
+      this.report.warn(exclude.offset, bothListsMessage(this.label, include, exclude));
     }
     if (this.prod !== undefined && this.prod === this.pr) {
       this.report.warn(
@@ -385,13 +404,14 @@ class EntryChecker {
 
 /** Checks the items of a column list as they stream by. */
 class ColumnList {
-  /** Each valid column name, first occurrence only, with its offset (in document order). */
-  readonly columns = new Map<string, number>();
+  /** Each valid column name, first occurrence only, in document order. */
+  readonly columns = new Set<string>();
   private count = 0;
 
   constructor(
     private readonly entry: EntryChecker,
     private readonly key: ListKey,
+    readonly offset: number,
     private readonly report: Report
   ) {}
 
@@ -410,13 +430,28 @@ class ColumnList {
     } else if (this.columns.has(value.value)) {
       this.report.error(value.offset, `${this.subject} has ${quote(value.value)} twice`);
     } else {
-      this.columns.set(value.value, value.offset);
+      this.columns.add(value.value);
     }
   }
 }
 
 function names(list: ColumnList | undefined): string[] {
-  return list ? [...list.columns.keys()] : [];
+  return list ? [...list.columns] : [];
+}
+
+/** Datafold's API reference: `exclude_columns` is "ignored if include_columns is set". */
+function bothListsMessage(label: string, include: ColumnList, exclude: ColumnList): string {
+  const shared = [...exclude.columns].filter((column) => include.columns.has(column)).map(quote);
+  const inBoth =
+    shared.length === 0
+      ? ''
+      : shared.length === 1
+        ? ` (${shared[0]} is in both lists)`
+        : ` (${shared.slice(0, -1).join(', ')} and ${shared.at(-1)} are in both lists)`;
+  return (
+    `${label}: Datafold ignores "exclude_columns" when "include_columns" is set, so only the ` +
+    `columns in "include_columns" are compared${inBoth}; leave "exclude_columns" out to say what Datafold does`
+  );
 }
 
 function isKnownKey(key: string): key is Key {
@@ -477,6 +512,12 @@ function describe(value: Value): string {
 
 function quote(value: string): string {
   return JSON.stringify(value);
+}
+
+/** The line and column of `offset` in `text`, counted as validateDiffs counts them. */
+export function locate(text: string, offset: number): { line: number; column: number } {
+  const bom = text.startsWith('\uFEFF') ? 1 : 0;
+  return lineLocator(text.slice(bom))(offset - bom);
 }
 
 /** Sorts findings into document order and gives each its line and column. */

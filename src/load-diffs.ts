@@ -1,52 +1,182 @@
 import * as core from '@actions/core';
-import { readFile } from 'node:fs/promises';
-import { formatProblem, validateDiffs, type DiffEntry } from './diffs.js';
-import { ActionError } from './errors.js';
+import { isUtf8 } from 'node:buffer';
+import { constants, type Stats } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
+import { formatProblem, locate, validateDiffs, type DiffEntry, type DiffProblem } from './diffs.js';
+import { ActionError, type Annotation } from './errors.js';
 import type { Inputs } from './inputs.js';
 import { sinceStartMs } from './timing.js';
+
+const MIB = 1024 * 1024;
+const MAX_DIFFS_BYTES = 64 * MIB;
+/** GitHub shows only the first few annotations of a step; the rest are counted. */
+const MAX_ANNOTATIONS = 50;
 
 /** Reads the diffs file (or `diffs-json`) and validates it; every problem fails the step at once. */
 export async function loadDiffs(inputs: Pick<Inputs, 'diffs' | 'diffsJson'>): Promise<DiffEntry[]> {
   const { diffs } = inputs;
   const name = diffs.kind === 'file' ? diffs.path : 'diffs-json';
+  const file = diffs.kind === 'file' ? diffs.path : undefined;
   const text =
-    diffs.kind === 'file' ? await readDiffsFile(diffs.path, diffs.absolutePath) : inputs.diffsJson;
+    diffs.kind === 'file'
+      ? decode(name, await readDiffsFile(diffs.path, diffs.absolutePath))
+      : inputs.diffsJson;
   const started = sinceStartMs();
   const { entries, errors, warnings } = validateDiffs(text);
   core.debug(`Validated ${entries.length} entries in ${(sinceStartMs() - started).toFixed(1)} ms.`);
-  const file = diffs.kind === 'file' ? diffs.path : undefined;
-  for (const warning of warnings) {
-    core.warning(formatProblem(name, warning), {
-      file,
-      startLine: warning.line,
-      startColumn: warning.column
-    });
+  for (const { message, ...where } of annotations(name, file, warnings, 'warning')) {
+    core.warning(message, where);
   }
   if (errors.length > 0) {
     throw new ActionError(
       `${name} has ${errors.length === 1 ? 'a problem' : `${errors.length} problems`}; nothing was sent to Datafold. Fix ${errors.length === 1 ? 'it' : 'them'} and push again.`,
-      errors.map((error) => ({
-        message: formatProblem(name, error),
-        file,
-        startLine: error.line,
-        startColumn: error.column
-      }))
+      annotations(name, file, errors, 'problem')
     );
   }
   core.info(`${name}: ${entries.length} diff ${entries.length === 1 ? 'entry' : 'entries'}.`);
   return entries;
 }
 
-async function readDiffsFile(relativePath: string, absolutePath: string): Promise<string> {
+/** The first MAX_ANNOTATIONS problems as annotations, then one that counts the rest. */
+function annotations(
+  name: string,
+  file: string | undefined,
+  problems: DiffProblem[],
+  kind: 'problem' | 'warning'
+): Annotation[] {
+  const shown: Annotation[] = problems.slice(0, MAX_ANNOTATIONS).map((problem) => ({
+    message: formatProblem(name, problem),
+    file,
+    startLine: problem.line,
+    startColumn: problem.column
+  }));
+  const rest = problems.length - shown.length;
+  if (rest > 0) {
+    shown.push({
+      message: `${name}: ${rest} more ${rest === 1 ? kind : `${kind}s`} after these ${MAX_ANNOTATIONS} (${problems.length} in all), not shown one by one; fix these and run again to see the rest`
+    });
+  }
+  return shown;
+}
+
+async function readDiffsFile(relativePath: string, absolutePath: string): Promise<Buffer> {
+  let handle: FileHandle;
   try {
-    // One decode of the whole buffer: readFile's own decoding goes chunk by chunk.
-    return (await readFile(absolutePath)).toString('utf8');
+    // Non-blocking, so that opening a FIFO without a writer returns and fstat can refuse it.
+    handle = await open(absolutePath, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new ActionError(
-      code === 'ENOENT'
-        ? `The diffs file "${relativePath}" does not exist (looked for ${absolutePath}). Generate it in an earlier step of the job, or fix the "diffs" path (relative to the workspace).`
-        : `Cannot read the diffs file "${relativePath}" (${code ?? (error as Error).message}).`
-    );
+    throw readError(relativePath, absolutePath, error);
+  }
+  try {
+    // The checks are on the opened file itself, so nothing can swap it in between.
+    const stats = await handle.stat();
+    if (!stats.isFile()) {
+      throw new ActionError(
+        `The diffs file "${relativePath}" is ${kindOf(stats)}, not a regular file. Set "diffs" to the path of the JSON file an earlier step of the job writes.`
+      );
+    }
+    if (stats.size > MAX_DIFFS_BYTES) throw tooLarge(relativePath, stats.size);
+    const bytes = await readAtMost(handle, stats.size, MAX_DIFFS_BYTES);
+    // It grew while it was read.
+    if (bytes.length > MAX_DIFFS_BYTES) throw tooLarge(relativePath, (await handle.stat()).size);
+    return bytes;
+  } catch (error) {
+    throw error instanceof ActionError ? error : readError(relativePath, absolutePath, error);
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Up to `limit` + 1 bytes: one past the limit tells the file is over it, whatever fstat said. */
+async function readAtMost(handle: FileHandle, size: number, limit: number): Promise<Buffer> {
+  let buffer = Buffer.allocUnsafe(Math.min(size, limit) + 1);
+  let length = 0;
+  for (;;) {
+    const { bytesRead } = await handle.read(buffer, length, buffer.length - length, length);
+    if (bytesRead === 0) return buffer.subarray(0, length);
+    length += bytesRead;
+    if (length > limit) return buffer;
+    if (length === buffer.length) {
+      const grown = Buffer.allocUnsafe(Math.min(length * 2, limit + 1));
+      buffer.copy(grown);
+      buffer = grown;
+    }
+  }
+}
+
+function tooLarge(name: string, bytes: number): ActionError {
+  // Rounded up, so a file just over the limit does not read as "64 MiB".
+  const mib = Math.ceil((bytes / MIB) * 10) / 10;
+  return new ActionError(
+    `${name} is ${mib} MiB; the limit is ${MAX_DIFFS_BYTES / MIB} MiB. Submit fewer diffs, or leave out the tables that did not change.`
+  );
+}
+
+function kindOf(stats: Stats): string {
+  if (stats.isDirectory()) return 'a directory';
+  if (stats.isFIFO()) return 'a named pipe (FIFO)';
+  if (stats.isSocket()) return 'a socket';
+  return 'a device';
+}
+
+function readError(relativePath: string, absolutePath: string, error: unknown): ActionError {
+  const code = (error as NodeJS.ErrnoException).code;
+  return new ActionError(
+    code === 'ENOENT'
+      ? `The diffs file "${relativePath}" does not exist (looked for ${absolutePath}). Generate it in an earlier step of the job, or fix the "diffs" path (relative to the workspace).`
+      : `Cannot read the diffs file "${relativePath}" (${code ?? (error as Error).message}).`
+  );
+}
+
+/** Byte-order marks of the encodings people save JSON in by mistake; UTF-32 LE before UTF-16 LE. */
+const FOREIGN_BOMS: Array<[bytes: number[], encoding: string]> = [
+  [[0x00, 0x00, 0xfe, 0xff], 'UTF-32 (big-endian)'],
+  [[0xff, 0xfe, 0x00, 0x00], 'UTF-32 (little-endian)'],
+  [[0xfe, 0xff], 'UTF-16 (big-endian)'],
+  [[0xff, 0xfe], 'UTF-16 (little-endian)']
+];
+
+/** The file's text; anything but UTF-8 is refused (a UTF-8 BOM is left for the validator to skip). */
+function decode(name: string, bytes: Buffer): string {
+  for (const [bom, encoding] of FOREIGN_BOMS) {
+    if (bom.every((byte, i) => bytes[i] === byte)) {
+      throw new ActionError(
+        `${name} is ${encoding} (it starts with a ${encoding} byte-order mark); save it as UTF-8. Windows PowerShell's > and Out-File write UTF-16 unless given -Encoding utf8.`
+      );
+    }
+  }
+  const text = bytes.toString('utf8');
+  if (isUtf8(bytes)) return text;
+  const { offset, byte } = firstInvalidSequence(text, bytes);
+  const hex = byte.toString(16).toUpperCase().padStart(2, '0');
+  const problem = {
+    ...locate(text, offset),
+    message: `invalid UTF-8 (byte 0x${hex}, from another encoding such as Latin-1 or Windows-1252): save the file as UTF-8`
+  };
+  throw new ActionError(
+    `${name} is not UTF-8; nothing was sent to Datafold. Save it as UTF-8 and push again.`,
+    annotations(name, name, [problem], 'problem')
+  );
+}
+
+/**
+ * Where decoding first replaced bytes with U+FFFD: the first U+FFFD in `text` that is not
+ * an actual U+FFFD (EF BF BD) in the file. Every character before it decoded as itself, so
+ * its byte offset is the byte length of the text before it.
+ */
+function firstInvalidSequence(text: string, bytes: Buffer): { offset: number; byte: number } {
+  let position = 0;
+  let byteOffset = 0;
+  for (let offset = text.indexOf('\uFFFD'); ; offset = text.indexOf('\uFFFD', offset + 1)) {
+    byteOffset += Buffer.byteLength(text.slice(position, offset));
+    if (
+      bytes[byteOffset] !== 0xef ||
+      bytes[byteOffset + 1] !== 0xbf ||
+      bytes[byteOffset + 2] !== 0xbd
+    ) {
+      return { offset, byte: bytes[byteOffset] };
+    }
+    byteOffset += 3;
+    position = offset + 1;
   }
 }

@@ -130,21 +130,6 @@ const diffsCases: DiffsCase[] = [
     ]
   },
   {
-    name: 'a column both included and excluded',
-    text: lines(
-      '[',
-      '  {',
-      '    "prod": "a",',
-      '    "pr": "b",',
-      '    "pk": ["id"],',
-      '    "include_columns": ["id", "name"],',
-      '    "exclude_columns": ["updated_at", "name"]',
-      '  }',
-      ']'
-    ),
-    problems: [[7, 39, 'entry 1: "name" is in both "include_columns" and "exclude_columns"']]
-  },
-  {
     name: 'a key given twice',
     text: lines('[', '  {"prod": "a", "pr": "b", "pk": [], "pk": ["id"]}', ']'),
     problems: [[2, 38, 'entry 1: duplicate key "pk" (give each key once)']]
