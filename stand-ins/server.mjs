@@ -244,8 +244,10 @@ function sendForever(res, request) {
   res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
   res.write('[');
   const more = () => {
-    while (!res.destroyed && res.write(chunk))
+    for (let room = true; room && !res.destroyed;) {
       request.streamed = (request.streamed ?? 0) + chunk.length;
+      room = res.write(chunk);
+    }
   };
   res.on('drain', more);
   more();

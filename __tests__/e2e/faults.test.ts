@@ -256,6 +256,89 @@ describe('GitHub API faults', () => {
   });
 
   it.concurrent.each([
+    { name: '403 with retry-after', fault: githubFaults.secondaryRateLimited(1) },
+    {
+      name: '429 with retry-after',
+      fault: { ...githubFaults.secondaryRateLimited(1), status: 429 }
+    }
+  ])('a secondary rate limit ($name) is waited out', async ({ fault }) => {
+    const clock = arrivals();
+    const { result, github } = await scenario({
+      inputs: requireLabel,
+      github: labelled,
+      faults: { github: [clock.entry, { match: 'pull', fault }] }
+    });
+
+    expectSuccess(result);
+    expect(sent(github)).toEqual([GET_PULL, GET_PULL]);
+    expect(clock.gaps()[0]).toBeGreaterThanOrEqual(1000);
+    expect(visibleLines(result)).toContainEqual(
+      expect.stringContaining("GitHub: GitHub's secondary rate limit; attempt 2 of 4 in 1.0 s.")
+    );
+  });
+
+  it.concurrent.each([
+    {
+      name: 'a secondary rate limit for 2 minutes',
+      fault: { ...githubFaults.secondaryRateLimited(120), status: 429 },
+      limit: "GitHub's secondary rate limit stopped reading pull request #2"
+    },
+    {
+      name: 'the rate limit used up for an hour',
+      fault: githubFaults.rateLimited(3600),
+      limit: "GitHub's API rate limit for this token stopped reading pull request #2"
+    }
+  ])('$name fails at once, naming the limit, not permissions', async ({ fault, limit }) => {
+    const { result, github, datafold } = await scenario({
+      inputs: requireLabel,
+      github: labelled,
+      faults: { github: [{ match: 'pull', fault }] }
+    });
+
+    expectFailure(result, [limit, 'Re-run the job after that']);
+    expect(result.stdout).not.toContain('permission');
+    const until = /until (\S+)\. Re-run/.exec(result.stdout)?.[1] ?? '';
+    expect(Date.parse(until) - Date.now()).toBeGreaterThan(60_000);
+    expect(sent(github)).toEqual([GET_PULL]);
+    expect(sent(datafold)).toEqual([]);
+  });
+
+  it.concurrent.each([
+    {
+      name: 'cannot be reached',
+      env: { GITHUB_API_URL: 'http://127.0.0.1:9' },
+      faults: [],
+      requests: 0,
+      problem: 'no connection (ECONNREFUSED)'
+    },
+    {
+      name: 'drops every connection',
+      faults: [{ match: 'any', times: Infinity, fault: { drop: true } }],
+      requests: 4,
+      problem: 'the connection broke before the whole answer (ECONNRESET)'
+    }
+  ])(
+    'a GitHub that $name: 4 attempts, named as such, not as HTTP 500',
+    async ({ env, faults, requests, problem }) => {
+      const { result, github } = await scenario({
+        inputs: requireLabel,
+        github: labelled,
+        env,
+        faults: { github: faults }
+      });
+
+      expectFailure(result, [
+        `GitHub request failed while reading pull request #2 of owner/repo: ${problem}.`
+      ]);
+      expect(result.stdout).not.toMatch(/\(500\)|HTTP 500/);
+      expect(visibleLines(result)).toContainEqual(
+        expect.stringContaining(`GitHub: ${problem}; attempt 4 of 4`)
+      );
+      expect(sent(github)).toEqual(times(requests, GET_PULL));
+    }
+  );
+
+  it.concurrent.each([
     {
       name: 'a 403 on GET /pulls/{n} names pull-requests: read',
       inputs: requireLabel,

@@ -41,6 +41,12 @@ const UNKNOWN: Array<{ name: string; fault: Fault; problem: string }> = [
     problem: 'no whole answer within 0.5 s'
   },
   {
+    // The deadline covers the body too: 30-odd bytes, 100 ms apart, outlast 0.5 s.
+    name: 'an answer that trickles past the deadline',
+    fault: { trickleMs: 100 },
+    problem: 'no whole answer within 0.5 s'
+  },
+  {
     name: 'a 200 that is not JSON',
     fault: { body: 'Service restarting' },
     problem: 'HTTP 200 but not JSON: Service restarting'

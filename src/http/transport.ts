@@ -60,7 +60,7 @@ export class TransportError extends Error {
 }
 
 /** No answer of Datafold's or GitHub's comes near this; a server sending more is not one of them. */
-export const ANSWER_LIMIT_BYTES = 32 * 1024 * 1024;
+const ANSWER_LIMIT_BYTES = 32 * 1024 * 1024;
 
 const CERTIFICATE_CODES = new Set([
   'DEPTH_ZERO_SELF_SIGNED_CERT',
