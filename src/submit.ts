@@ -1,5 +1,6 @@
 import * as core from '@actions/core';
-import type { CiRun, DatafoldApi, IfUnknown } from './datafold/api.js';
+import type { CiRun, DatafoldApi } from './datafold/api.js';
+import type { IfUnknown } from './datafold/http.js';
 import type { DiffEntry } from './diffs.js';
 import { ActionError } from './errors.js';
 import type { PullRequestFacts } from './event-pull-request.js';

@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import type { DiffEntry } from '../diffs.js';
 import { ActionError } from '../errors.js';
-import type { DatafoldHttp } from './http.js';
+import type { DatafoldHttp, IfUnknown } from './http.js';
 
 const runId = z.nullable(z.int());
 const submitAnswer = z.object({ ci_run_id: runId, run_id: runId });
@@ -15,9 +15,6 @@ export interface Submission {
   ciRunId: number | null;
   runId: number | null;
 }
-
-/** See RequestOptions.ifUnknown: how a POST whose answer was lost is checked. */
-export type IfUnknown = (problem: string) => Promise<void>;
 
 export interface TriggerRequest {
   pr_number: number;

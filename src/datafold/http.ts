@@ -32,13 +32,16 @@ export interface RequestOptions {
   what: string;
   /** What a 404 means for this request. */
   notFound: string;
-  /**
-   * For a POST that may have reached Datafold but got no answer that can be read (`problem`
-   * says what happened): returns when Datafold shows it left no trace, so it is sent again;
-   * throws otherwise. Without it, such a POST fails at once.
-   */
-  ifUnknown?: (problem: string) => Promise<void>;
+  /** Without it, a POST that may have reached Datafold fails at once. */
+  ifUnknown?: IfUnknown;
 }
+
+/**
+ * For a POST that may have reached Datafold but got no answer that can be read (`problem`
+ * says what happened): returns when Datafold shows it left no trace, so it is sent again;
+ * throws otherwise.
+ */
+export type IfUnknown = (problem: string) => Promise<void>;
 
 export class DatafoldHttp {
   readonly #host: string;

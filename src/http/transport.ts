@@ -123,7 +123,8 @@ export async function send(exchange: Exchange): Promise<Answer> {
     let written = false;
     let request: http.ClientRequest;
     const fail = (error: unknown) => {
-      reject(transportError(error, written, url));
+      // A cancelled step's abort is no transport failure: nothing is retried after it.
+      reject(signal?.aborted ? error : transportError(error, written, url));
       request.destroy();
     };
     try {
