@@ -210,6 +210,18 @@ describe('Datafold answers that fail the step', () => {
   });
 });
 
+describe('a Datafold that cannot be reached', () => {
+  it.concurrent('is named as such after 4 attempts, and the submit was never sent', async () => {
+    const { result, datafold } = await scenario({ inputs: { host: 'http://127.0.0.1:9' } });
+
+    expectFailure(result, [
+      'Datafold at http://127.0.0.1:9 failed 4 times while submitting the diffs for pull request #2; the last attempt: no connection (ECONNREFUSED).'
+    ]);
+    expect(result.outputs).toEqual(FAILED_AT_DATAFOLD);
+    expect(sent(datafold)).toEqual([]);
+  });
+});
+
 describe('GitHub API faults', () => {
   const GET_PULL: Sent = { method: 'GET', path: '/repos/owner/repo/pulls/2', body: undefined };
   const GET_COMMIT: Sent = {

@@ -12,7 +12,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { TEST_GITHUB_TOKEN } from '../../stand-ins/runner.mjs';
-import { expectFailure, FAILED_AT_DATAFOLD, runsOf, sent, SUBMIT } from './run-checks.js';
+import {
+  expectFailure,
+  expectSuccess,
+  FAILED_AT_DATAFOLD,
+  runsOf,
+  sent,
+  SUBMIT
+} from './run-checks.js';
 import { PR, scenario } from './scenario.js';
 
 let dir = '';
@@ -56,9 +63,11 @@ describe('a TLS certificate that does not verify', () => {
   let url = '';
   let connections = 0;
   let requests = 0;
+  let cert = '';
 
   beforeAll(async () => {
-    const [key, cert] = [path.join(dir, 'key.pem'), path.join(dir, 'cert.pem')];
+    const key = path.join(dir, 'key.pem');
+    cert = path.join(dir, 'cert.pem');
     await promisify(execFile)('openssl', [
       'req',
       '-x509',
@@ -82,7 +91,7 @@ describe('a TLS certificate that does not verify', () => {
       { key: await readFile(key), cert: await readFile(cert) },
       (_request, response) => {
         requests++;
-        response.end('{}');
+        response.end('{"ci_run_id": 1001, "run_id": 5001}');
       }
     );
     server.on('connection', () => connections++);
@@ -100,7 +109,7 @@ describe('a TLS certificate that does not verify', () => {
 
   // One after the other: each counts the connections the shared server saw.
   it('from Datafold: one connection attempt, and the hint for a private CA', async () => {
-    connections = 0;
+    connections = requests = 0;
     const { result } = await scenario({ inputs: { host: url } });
 
     expectFailure(result, [
@@ -111,8 +120,18 @@ describe('a TLS certificate that does not verify', () => {
     expect([connections, requests]).toEqual([1, 0]);
   });
 
+  it('from Datafold, with the certificate in NODE_EXTRA_CA_CERTS: trusted, submitted', async () => {
+    const { result } = await scenario({
+      inputs: { host: url },
+      env: { NODE_EXTRA_CA_CERTS: cert }
+    });
+
+    expectSuccess(result);
+    expect(result.outputs.submitted).toBe('true');
+  });
+
   it('from GitHub: one connection attempt, and the same hint', async () => {
-    connections = 0;
+    connections = requests = 0;
     const { result, datafold } = await scenario({
       inputs: { 'require-label': 'datafold' },
       github: { token: TEST_GITHUB_TOKEN, pulls: [] },
