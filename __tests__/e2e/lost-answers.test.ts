@@ -16,6 +16,7 @@ import {
   SUBMIT,
   TRIGGER,
   times,
+  visibleLines,
   warnings
 } from './run-checks.js';
 import { PR, scenario } from './scenario.js';
@@ -106,7 +107,7 @@ describe.each(UNKNOWN)('$name, after Datafold took the diffs', ({ fault, problem
   });
 });
 
-describe.each(UNKNOWN)('$name, before Datafold acted', ({ fault }) => {
+describe.each(UNKNOWN)('$name, before Datafold acted', ({ fault, problem }) => {
   // No run is listed for the head commit: nothing was attached, so the POST is sent again,
   // and the "no run waiting" it then gets may trigger one.
   it.concurrent.each([{ wait: 'false' }, { wait: 'true' }])(
@@ -124,6 +125,11 @@ describe.each(UNKNOWN)('$name, before Datafold acted', ({ fault }) => {
       expect(result.outputs).toEqual(outputs({ 'run-status': wait === 'true' ? 'done' : '' }));
       expect(sent(datafold)).toEqual([SUBMIT, runsOf(), SUBMIT, TRIGGER, SUBMIT, ...polls]);
       expect(datafold.state.accepted).toHaveLength(1);
+      expect(visibleLines(result)).toContainEqual(
+        expect.stringContaining(
+          `Datafold shows no trace of submitting the diffs for pull request #2 after ${problem}`
+        )
+      );
     }
   );
 });

@@ -24,17 +24,14 @@ interface RawResponse {
   body: string;
 }
 
-export interface RequestOptions {
-  method: 'GET' | 'POST';
+/** A read, or a POST with its body and the check for when its outcome is unknown. */
+export type RequestOptions = {
   path: string;
-  body?: unknown;
   /** What the request does, for messages: "submitting the diffs". */
   what: string;
   /** What a 404 means for this request. */
   notFound: string;
-  /** Without it, a POST that may have reached Datafold fails at once. */
-  ifUnknown?: IfUnknown;
-}
+} & ({ method: 'GET' } | { method: 'POST'; body: unknown; ifUnknown: IfUnknown });
 
 /**
  * For a POST that may have reached Datafold but got no answer that can be read (`problem`
@@ -111,28 +108,24 @@ export class DatafoldHttp {
     problem: string,
     waitMs?: number
   ): Promise<never> {
-    switch (verdict(options.method, failure)) {
-      case 'resend':
-        throw new Retryable(problem, undefined, waitMs);
-      case 'unknown':
-        if (options.ifUnknown === undefined) break;
-        await options.ifUnknown(problem);
-        throw new Retryable(
-          `${problem}; it left no trace in Datafold, so it is sent again`,
-          undefined
-        );
-      case 'final':
-        if (failure === 'unreadable') {
-          throw new ActionError(
-            `Datafold at ${this.#host} answered ${options.what} with ${problem}. Check that "host" is your Datafold address.`
-          );
-        }
+    const action = verdict(options.method, failure);
+    if (action === 'resend') throw new Retryable(problem, undefined, waitMs);
+    // Only a POST's outcome can be unknown.
+    if (action === 'unknown' && options.method === 'POST') {
+      await options.ifUnknown(problem);
+      core.info(`Datafold shows no trace of ${options.what} after ${problem}.`);
+      throw new Retryable(problem, undefined);
+    }
+    if (failure === 'unreadable') {
+      throw new ActionError(
+        `Datafold at ${this.#host} answered ${options.what} with ${problem}. Check that "host" is your Datafold address.`
+      );
     }
     throw new ActionError(`Datafold at ${this.#host} failed while ${options.what}: ${problem}.`);
   }
 
   async #send(url: URL, options: RequestOptions): Promise<RawResponse> {
-    const body = options.body === undefined ? undefined : JSON.stringify(options.body);
+    const body = options.method === 'POST' ? JSON.stringify(options.body) : undefined;
     const headers: OutgoingHttpHeaders = {
       Authorization: `Key ${this.#apiKey}`,
       Accept: 'application/json',
