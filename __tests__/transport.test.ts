@@ -97,7 +97,7 @@ describe('send', () => {
     seen.length = 0;
     await expect(post('/x', { authorization: 'Key abc\ndef' })).rejects.toMatchObject({
       failure: 'invalid',
-      message: expect.stringContaining('(ERR_INVALID_CHAR). Check the API key and token inputs')
+      message: expect.stringContaining('a header value holds a line break')
     });
     expect(seen).toEqual([]);
   });
@@ -176,6 +176,16 @@ describe('transportFetch', () => {
     await expect(response.json()).resolves.toEqual({ ok: true });
     const empty = await fetch(`${a}/empty`);
     expect([empty.status, await empty.text()]).toEqual([204, '']);
+  });
+
+  it('refuses a token with a line break without quoting it or connecting', async () => {
+    seen.length = 0;
+    const failure = fetch(`${a}/x`, { headers: { authorization: 'token secret\nvalue' } });
+    await expect(failure).rejects.toMatchObject({
+      failure: 'invalid',
+      message: expect.not.stringContaining('secret')
+    });
+    expect(seen).toEqual([]);
   });
 
   it('follows redirects, and keeps the token to the same origin only', async () => {

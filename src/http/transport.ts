@@ -85,6 +85,13 @@ const INVALID_REQUEST_CODES = new Set([
   'ERR_UNESCAPED_CHARACTERS'
 ]);
 
+/** Node's and fetch's own messages may quote the header value: a secret. */
+const invalidRequest = () =>
+  new TransportError(
+    'invalid',
+    'the request could not be sent: a header value holds a line break or another character HTTP does not allow. Check the API key and token inputs'
+  );
+
 /** Names a node error by what it means for the request; `written`: the whole request left. */
 function transportError(error: unknown, written: boolean, url: URL): TransportError {
   if (error instanceof TransportError) return error;
@@ -95,12 +102,7 @@ function transportError(error: unknown, written: boolean, url: URL): TransportEr
       `the TLS certificate of ${url.host} does not verify (${code}: ${message}). If it is signed by a private certificate authority, set NODE_EXTRA_CA_CERTS to that authority's PEM file in the job's env; otherwise check the address`
     );
   }
-  if (code !== undefined && INVALID_REQUEST_CODES.has(code)) {
-    return new TransportError(
-      'invalid',
-      `the request could not be sent: ${message} (${code}). Check the API key and token inputs for line breaks or other control characters`
-    );
-  }
+  if (code !== undefined && INVALID_REQUEST_CODES.has(code)) return invalidRequest();
   return written
     ? new TransportError(
         'lost',
@@ -186,9 +188,12 @@ export function transportFetch(timeoutMs?: number): typeof fetch {
   return async (input, init = {}) => {
     let url = new URL(input instanceof Request ? input.url : String(input));
     const method = init.method ?? 'GET';
-    const headers: http.OutgoingHttpHeaders = Object.fromEntries(
-      new Headers(init.headers).entries()
-    );
+    let headers: http.OutgoingHttpHeaders;
+    try {
+      headers = Object.fromEntries(new Headers(init.headers).entries());
+    } catch {
+      throw invalidRequest();
+    }
     const body = init.body === undefined || init.body === null ? undefined : String(init.body);
     if (body !== undefined) headers['content-length'] = Buffer.byteLength(body);
     let answer = await send({ method, url, headers, body, timeoutMs, signal: init.signal });
