@@ -148,6 +148,15 @@ describe('submitDiffs after a lost answer', () => {
     expect(api.latestRun).not.toHaveBeenCalled();
   });
 
+  it('fails, even with wait, when the runs cannot be checked, saying so', async () => {
+    losing('submit', () => waiting);
+    api.latestRun.mockRejectedValueOnce(new Error('Datafold at h failed 4 times'));
+    await expect(submit('trigger', true)).rejects.toThrow(
+      'was lost (HTTP 502), and checking its CI runs failed: Datafold at h failed 4 times: the diffs for pull request #7 may or may not have reached Datafold'
+    );
+    expect(api.submit).toHaveBeenCalledTimes(1);
+  });
+
   it('fails when the answer to the trigger is lost and a run exists, without submitting again', async () => {
     api.submit.mockResolvedValueOnce(noRun);
     losing('trigger', () => 99);

@@ -2,7 +2,7 @@ import * as core from '@actions/core';
 import type { CiRun, DatafoldApi } from './datafold/api.js';
 import type { IfUnknown } from './datafold/http.js';
 import type { DiffEntry } from './diffs.js';
-import { ActionError } from './errors.js';
+import { ActionError, errorMessage } from './errors.js';
 import type { PullRequestFacts } from './event-pull-request.js';
 import type { OnMissingRun } from './inputs.js';
 import type { PullRequestSource } from './pull-request.js';
@@ -20,8 +20,10 @@ export interface SubmitResult {
 class AnswerLost extends Error {
   constructor(
     readonly problem: string,
-    readonly headSha: string | undefined,
-    readonly run: CiRun | undefined
+    /** What the check found, for messages: "Datafold lists CI run 7 for commit …". */
+    readonly finding: string,
+    /** The run of the head commit, when there is one to follow. */
+    readonly run?: CiRun
   ) {
     super(problem);
   }
@@ -111,18 +113,28 @@ function lostAnswerCheck(
   source: PullRequestSource
 ): IfUnknown {
   return async (problem) => {
-    const { headSha } = await source.complete(pr, ['headSha']);
-    const run = headSha === undefined ? undefined : await api.latestRun(headSha);
-    if (headSha === undefined || run !== undefined) throw new AnswerLost(problem, headSha, run);
+    let headSha: string | undefined;
+    let run: CiRun | undefined;
+    try {
+      ({ headSha } = await source.complete(pr, ['headSha']));
+      run = headSha === undefined ? undefined : await api.latestRun(headSha);
+    } catch (error) {
+      throw new AnswerLost(problem, `checking its CI runs failed: ${errorMessage(error)}`);
+    }
+    if (headSha === undefined) {
+      throw new AnswerLost(
+        problem,
+        "the pull request's head commit is unknown, so its CI runs cannot be checked"
+      );
+    }
+    if (run !== undefined)
+      throw new AnswerLost(problem, `Datafold lists CI run ${run.id} for commit ${headSha}`, run);
   };
 }
 
 /** The lost answer to `what`, and what Datafold's runs show. */
-function lostAnswer({ problem, headSha, run }: AnswerLost, what: string): string {
-  const lost = `Datafold's answer to ${what} was lost (${problem})`;
-  return headSha === undefined || run === undefined
-    ? `${lost}, and the pull request's head commit is unknown, so its CI runs cannot be checked`
-    : `${lost}, and Datafold lists CI run ${run.id} for commit ${headSha}`;
+function lostAnswer({ problem, finding }: AnswerLost, what: string): string {
+  return `Datafold's answer to ${what} was lost (${problem}), and ${finding}`;
 }
 
 /** With `wait` and a run to follow, the run is followed; else the step fails, saying why. */
