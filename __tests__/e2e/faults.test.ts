@@ -350,6 +350,20 @@ describe('GitHub API faults', () => {
     }
   );
 
+  it.concurrent('an endless answer fails at once, saying it was too large', async () => {
+    const { result, github, datafold } = await scenario({
+      inputs: requireLabel,
+      github: labelled,
+      faults: { github: [{ match: 'pull', fault: { endless: true } }] }
+    });
+
+    expectFailure(result, [
+      'GitHub request failed while reading pull request #2 of owner/repo: the answer is larger than 32 MiB'
+    ]);
+    expect(sent(github)).toEqual([GET_PULL]);
+    expect(sent(datafold)).toEqual([]);
+  });
+
   it.concurrent.each([
     {
       name: 'a 403 on GET /pulls/{n} names pull-requests: read',
