@@ -2,7 +2,7 @@ import { describe, expect, it, jest } from '@jest/globals';
 import * as core from '../__fixtures__/core.js';
 
 jest.unstable_mockModule('@actions/core', () => core);
-const { Retryable, retryAfterMs, withRetries } = await import('../src/http/retry.js');
+const { Retryable, retryAfterMs, verdict, withRetries } = await import('../src/http/retry.js');
 
 const policy = { attempts: 4, backoffBaseMs: 1, maxWaitMs: 5 };
 
@@ -59,5 +59,28 @@ describe('retryAfterMs', () => {
     expect(retryAfterMs(undefined)).toBeUndefined();
     expect(retryAfterMs('')).toBeUndefined();
     expect(retryAfterMs('soon')).toBeUndefined();
+  });
+});
+
+describe('verdict', () => {
+  // Which failure of which method is sent again, checked with Datafold first, or final.
+  it.each([
+    // failure,        GET,      POST
+    ['not-sent', 'resend', 'resend'],
+    [429, 'resend', 'resend'],
+    [503, 'resend', 'resend'],
+    [500, 'resend', 'unknown'],
+    [502, 'resend', 'unknown'],
+    [504, 'resend', 'unknown'],
+    ['lost', 'resend', 'unknown'],
+    ['unreadable', 'final', 'unknown'],
+    ['certificate', 'final', 'final'],
+    ['invalid', 'final', 'final'],
+    ['too-large', 'final', 'final'],
+    [400, 'final', 'final'],
+    [404, 'final', 'final'],
+    [422, 'final', 'final']
+  ] as const)('%s: GET %s, POST %s', (failure, get, post) => {
+    expect([verdict('GET', failure), verdict('POST', failure)]).toEqual([get, post]);
   });
 });

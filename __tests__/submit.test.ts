@@ -27,11 +27,11 @@ const api = {
 };
 const complete = jest.fn<PullRequestSource['complete']>();
 const source = { complete } as unknown as PullRequestSource;
-const submit = (mode: 'warn' | 'fail' | 'trigger') =>
-  submitDiffs(api as unknown as DatafoldApi, pr, entries, mode, source);
+const submit = (mode: 'warn' | 'fail' | 'trigger', wait = false, facts = pr) =>
+  submitDiffs(api as unknown as DatafoldApi, facts, entries, mode, source, wait);
 
-const waiting = { ciRunId: 11, runId: 22, uncertain: false };
-const noRun = { ciRunId: null, runId: null, uncertain: false };
+const waiting = { ciRunId: 11, runId: 22 };
+const noRun = { ciRunId: null, runId: null };
 
 beforeEach(() => {
   complete.mockImplementation(async (facts) => ({ ...live, ...facts }));
@@ -42,7 +42,7 @@ describe('submitDiffs', () => {
     api.submit.mockResolvedValueOnce(waiting);
     await expect(submit('trigger')).resolves.toEqual({ submitted: true, ciRunId: 11, runId: 22 });
     expect(api.submit).toHaveBeenCalledTimes(1);
-    expect(api.submit).toHaveBeenCalledWith(7, entries);
+    expect(api.submit).toHaveBeenCalledWith(7, entries, expect.any(Function));
     expect(api.trigger).not.toHaveBeenCalled();
   });
 
@@ -62,18 +62,19 @@ describe('submitDiffs', () => {
   });
 
   it('triggers a run with the pull request facts, then submits exactly once more', async () => {
-    api.submit
-      .mockResolvedValueOnce(noRun)
-      .mockResolvedValueOnce({ ciRunId: null, runId: 23, uncertain: false });
+    api.submit.mockResolvedValueOnce(noRun).mockResolvedValueOnce({ ciRunId: null, runId: 23 });
     api.trigger.mockResolvedValueOnce(99);
     await expect(submit('trigger')).resolves.toEqual({ submitted: true, ciRunId: 99, runId: 23 });
-    expect(api.trigger).toHaveBeenCalledWith({
-      pr_number: 7,
-      base_branch: 'main',
-      base_sha: 'b'.repeat(40),
-      pr_sha: 'h'.repeat(40),
-      pr_branch: 'feature'
-    });
+    expect(api.trigger).toHaveBeenCalledWith(
+      {
+        pr_number: 7,
+        base_branch: 'main',
+        base_sha: 'b'.repeat(40),
+        pr_sha: 'h'.repeat(40),
+        pr_branch: 'feature'
+      },
+      expect.any(Function)
+    );
     expect(api.submit).toHaveBeenCalledTimes(2);
   });
 
@@ -86,26 +87,83 @@ describe('submitDiffs', () => {
     expect(api.submit).toHaveBeenCalledTimes(2);
   });
 
-  it('takes a lost answer as accepted when the run of the head commit exists, and never triggers', async () => {
-    api.submit.mockResolvedValueOnce({ ciRunId: null, runId: null, uncertain: true });
-    api.latestRun.mockResolvedValueOnce({ id: 11, status: 'running' });
-    await expect(submit('trigger')).resolves.toEqual({ submitted: true, ciRunId: 11, runId: null });
-    expect(api.latestRun).toHaveBeenCalledWith('h'.repeat(40));
-    expect(api.trigger).not.toHaveBeenCalled();
-    expect(core.warning).toHaveBeenCalledWith(
-      expect.stringContaining('so they were not sent again')
-    );
-  });
-
-  it('handles no run as missing when the lost answer left no trace', async () => {
-    api.submit.mockResolvedValueOnce({ ciRunId: null, runId: null, uncertain: true });
-    api.latestRun.mockResolvedValueOnce(undefined);
-    await expect(submit('fail')).rejects.toThrow('no CI run waiting');
-  });
-
   it('does not look runs up after a plain "no run waiting"', async () => {
     api.submit.mockResolvedValueOnce(noRun);
     await submit('warn');
     expect(api.latestRun).not.toHaveBeenCalled();
+  });
+});
+
+/** Makes `api.submit` (or `api.trigger`) lose its answer with "HTTP 502", then act as `after`. */
+function losing<T>(method: 'submit' | 'trigger', after: () => T) {
+  api[method].mockImplementationOnce(async (...args: unknown[]) => {
+    const ifUnknown = args.at(-1) as (problem: string) => Promise<void>;
+    await ifUnknown('HTTP 502');
+    return after() as never;
+  });
+}
+
+describe('submitDiffs after a lost answer', () => {
+  const run = { id: 11, status: 'running' };
+
+  it('lets the POST be sent again when the head commit has no run', async () => {
+    losing('submit', () => waiting);
+    api.latestRun.mockResolvedValueOnce(undefined);
+    await expect(submit('trigger')).resolves.toEqual({ submitted: true, ciRunId: 11, runId: 22 });
+    expect(api.latestRun).toHaveBeenCalledWith('h'.repeat(40));
+  });
+
+  it('follows the run of the head commit with wait, not submitted and never triggering', async () => {
+    losing('submit', () => waiting);
+    api.latestRun.mockResolvedValueOnce(run);
+    const result = await submit('trigger', true);
+    expect(result).toEqual({
+      submitted: false,
+      ciRunId: 11,
+      runId: null,
+      answerLost: expect.stringContaining('following CI run 11')
+    });
+    expect(result.answerLost).toContain(
+      `Datafold's answer to submitting the diffs for pull request #7 was lost (HTTP 502), and Datafold lists CI run 11 for commit ${'h'.repeat(40)}`
+    );
+    expect(api.trigger).not.toHaveBeenCalled();
+    expect(core.warning).toHaveBeenCalledWith(result.answerLost as string);
+  });
+
+  it('fails without wait, saying the diffs may or may not have arrived', async () => {
+    losing('submit', () => waiting);
+    api.latestRun.mockResolvedValueOnce(run);
+    await expect(submit('trigger')).rejects.toThrow(
+      /lists CI run 11 for commit h{40}: the diffs for pull request #7 may or may not have reached Datafold, so they were not sent again\..*re-running the job sends them again/
+    );
+    expect(api.trigger).not.toHaveBeenCalled();
+  });
+
+  it('fails, even with wait, when the head commit is unknown: no blind resend', async () => {
+    complete.mockImplementation(async (facts) => facts);
+    losing('submit', () => waiting);
+    await expect(submit('warn', true, { number: 7 })).rejects.toThrow(
+      'head commit is unknown, so its CI runs cannot be checked: the diffs for pull request #7 may or may not have reached Datafold'
+    );
+    expect(api.latestRun).not.toHaveBeenCalled();
+  });
+
+  it('fails, even with wait, when the runs cannot be checked, saying so', async () => {
+    losing('submit', () => waiting);
+    api.latestRun.mockRejectedValueOnce(new Error('Datafold at h failed 4 times'));
+    await expect(submit('trigger', true)).rejects.toThrow(
+      'was lost (HTTP 502), and checking its CI runs failed: Datafold at h failed 4 times: the diffs for pull request #7 may or may not have reached Datafold'
+    );
+    expect(api.submit).toHaveBeenCalledTimes(1);
+  });
+
+  it('fails when the answer to the trigger is lost and a run exists, without submitting again', async () => {
+    api.submit.mockResolvedValueOnce(noRun);
+    losing('trigger', () => 99);
+    api.latestRun.mockResolvedValueOnce(run);
+    await expect(submit('trigger', true)).rejects.toThrow(
+      /answer to starting a CI run for pull request #7 was lost \(HTTP 502\), and Datafold lists CI run 11.*may or may not have started one/
+    );
+    expect(api.submit).toHaveBeenCalledTimes(1);
   });
 });

@@ -17,6 +17,12 @@ function serve(name: string): Promise<string> {
       authorization: request.headers.authorization
     });
     if (request.url === '/hang') return; // never answers
+    if (request.url === '/drop') return void request.socket.destroy();
+    if (request.url === '/cut') {
+      response.writeHead(200, { 'content-length': '100' }).write('{"partial":');
+      return void setTimeout(() => request.socket.destroy(), 20);
+    }
+    if (request.url === '/endless') return void endless(response);
     if (request.url === '/moved') return void response.writeHead(301, { location: '/here' }).end();
     if (request.url === '/away')
       return void response.writeHead(302, { location: `${b}/there` }).end();
@@ -33,6 +39,17 @@ function serve(name: string): Promise<string> {
   );
 }
 
+/** A body that never ends, written as fast as the client reads it. */
+function endless(response: http.ServerResponse) {
+  const chunk = Buffer.alloc(64 * 1024, ' ');
+  response.writeHead(200, { 'content-type': 'application/json' });
+  const more = () => {
+    while (response.write(chunk));
+  };
+  response.on('drain', more);
+  more();
+}
+
 beforeAll(async () => {
   a = await serve('a');
   b = await serve('b');
@@ -44,14 +61,54 @@ afterAll(() => {
 });
 
 describe('send', () => {
-  it('fails an exchange that outlives its deadline, with ETIMEDOUT', async () => {
-    const started = Date.now();
-    await expect(
-      send({ method: 'GET', url: new URL(`${a}/hang`), headers: {}, timeoutMs: 100 })
-    ).rejects.toMatchObject({
-      code: 'ETIMEDOUT'
+  const post = (path: string, headers = {}) =>
+    send({ method: 'POST', url: new URL(`${a}${path}`), headers, body: '{}', timeoutMs: 300 });
+
+  it.each([
+    [
+      'a request written, then no answer within the deadline',
+      '/hang',
+      'no whole answer within 0.3 s'
+    ],
+    [
+      'a connection closed before any answer',
+      '/drop',
+      'the connection broke before the whole answer'
+    ],
+    ['an answer cut after its headers', '/cut', 'the connection broke before the whole answer']
+  ])('fails %s as lost: it may have been acted on', async (_, path, message) => {
+    await expect(post(path)).rejects.toMatchObject({
+      failure: 'lost',
+      message: expect.stringContaining(message)
     });
-    expect(Date.now() - started).toBeLessThan(2000);
+  });
+
+  it('fails a refused connection as not sent', async () => {
+    const closed = net.createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const { port } = closed.address() as AddressInfo;
+    await new Promise((resolve) => closed.close(resolve));
+    await expect(
+      send({ method: 'POST', url: new URL(`http://127.0.0.1:${port}/`), headers: {}, body: '{}' })
+    ).rejects.toMatchObject({ failure: 'not-sent', message: 'no connection (ECONNREFUSED)' });
+  });
+
+  it('refuses a header value with a line break without connecting', async () => {
+    seen.length = 0;
+    await expect(post('/x', { authorization: 'Key abc\ndef' })).rejects.toMatchObject({
+      failure: 'invalid',
+      message: expect.stringContaining('a header value holds a line break')
+    });
+    expect(seen).toEqual([]);
+  });
+
+  it('stops reading an endless answer at the limit', async () => {
+    await expect(
+      send({ method: 'GET', url: new URL(`${a}/endless`), headers: {}, timeoutMs: 20_000 })
+    ).rejects.toMatchObject({
+      failure: 'too-large',
+      message: expect.stringContaining('larger than 32 MiB')
+    });
   });
 });
 
@@ -119,6 +176,16 @@ describe('transportFetch', () => {
     await expect(response.json()).resolves.toEqual({ ok: true });
     const empty = await fetch(`${a}/empty`);
     expect([empty.status, await empty.text()]).toEqual([204, '']);
+  });
+
+  it('refuses a token with a line break without quoting it or connecting', async () => {
+    seen.length = 0;
+    const failure = fetch(`${a}/x`, { headers: { authorization: 'token secret\nvalue' } });
+    await expect(failure).rejects.toMatchObject({
+      failure: 'invalid',
+      message: expect.not.stringContaining('secret')
+    });
+    expect(seen).toEqual([]);
   });
 
   it('follows redirects, and keeps the token to the same origin only', async () => {

@@ -74,11 +74,12 @@ export async function run(): Promise<void> {
 
     const api = new DatafoldApi(new DatafoldHttp(inputs.host, inputs.apiKey), inputs.ciConfigId);
     const result = await stage('Submit', () =>
-      submitDiffs(api, pr, entries, inputs.onMissingRun, source)
+      submitDiffs(api, pr, entries, inputs.onMissingRun, source, inputs.wait)
     );
     Object.assign(outcome, result);
 
-    if (inputs.wait && result.submitted) {
+    // After a lost answer, the run it may have reached is followed (submitted stays false).
+    if (inputs.wait && (result.submitted || result.answerLost)) {
       const { headSha } = await source.complete(pr, ['headSha']);
       outcome.headSha = headSha;
       if (headSha === undefined)

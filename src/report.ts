@@ -17,6 +17,8 @@ export interface Outcome {
   ciRunId?: number | null;
   runId?: number | null;
   runStatus?: string;
+  /** The answer to the submission was lost: what happened and which run was followed. */
+  answerLost?: string;
   failure?: string;
   /** Each problem behind the failure, e.g. every mistake in the diffs file. */
   problems?: string[];
@@ -57,6 +59,8 @@ function decision(outcome: Outcome): string {
       : '';
     return `✅ <strong>Submitted</strong> to Datafold${status}.`;
   }
+  if (outcome.answerLost)
+    return `⚠️ <strong>Not confirmed</strong>: Datafold's answer to the submission was lost; the CI run followed ended <strong>${escape(outcome.runStatus ?? '')}</strong>.`;
   return '⚠️ <strong>Not submitted</strong>: Datafold had no CI run waiting for this pull request.';
 }
 
@@ -87,6 +91,7 @@ export async function writeSummary(outcome: Outcome): Promise<void> {
     );
   }
   if (outcome.headSha) facts.push(`Head commit: <code>${escape(outcome.headSha)}</code>`);
+  if (outcome.answerLost) facts.push(escape(outcome.answerLost));
   if (outcome.ciRunId != null) facts.push(`Datafold CI run: <code>${outcome.ciRunId}</code>`);
   if (outcome.runId != null) facts.push(`Datafold run: <code>${outcome.runId}</code>`);
   if (facts.length > 0) summary.addList(facts);

@@ -1,30 +1,62 @@
 import * as core from '@actions/core';
-import type { DatafoldApi } from './datafold/api.js';
+import type { CiRun, DatafoldApi } from './datafold/api.js';
+import type { IfUnknown } from './datafold/http.js';
 import type { DiffEntry } from './diffs.js';
-import { ActionError } from './errors.js';
+import { ActionError, errorMessage } from './errors.js';
 import type { PullRequestFacts } from './event-pull-request.js';
 import type { OnMissingRun } from './inputs.js';
 import type { PullRequestSource } from './pull-request.js';
 
 export interface SubmitResult {
+  /** Only on Datafold's own word: an answer with a `run_id`. */
   submitted: boolean;
   ciRunId: number | null;
   runId: number | null;
+  /** The answer to the submission was lost and Datafold lists a run for the head commit: what happened, for the log and summary. */
+  answerLost?: string;
+}
+
+/** A POST may have reached Datafold, and Datafold's runs cannot tell whether it did. */
+class AnswerLost extends Error {
+  constructor(
+    readonly problem: string,
+    /** What the check found, for messages: "Datafold lists CI run 7 for commit …". */
+    readonly finding: string,
+    /** The run of the head commit, when there is one to follow. */
+    readonly run?: CiRun
+  ) {
+    super(problem);
+  }
 }
 
 /**
  * Submits the diffs and handles Datafold's "no CI run is waiting" (`run_id` null) as
- * `on-missing-run` says. A trigger is followed by exactly one more submission.
+ * `on-missing-run` says. A trigger is followed by exactly one more submission. A POST whose
+ * answer is lost is sent again only when no run of the head commit shows it arrived; when
+ * one does, nothing more is sent and, with `wait`, that run is followed.
  */
 export async function submitDiffs(
   api: DatafoldApi,
   pr: PullRequestFacts,
   entries: DiffEntry[],
   onMissingRun: OnMissingRun,
-  source: PullRequestSource
+  source: PullRequestSource,
+  wait: boolean
 ): Promise<SubmitResult> {
-  const first = await submitOnce(api, pr, entries, source);
-  if (first.submitted) return first;
+  const ifUnknown = lostAnswerCheck(api, pr, source);
+  const submitOnce = async (): Promise<SubmitResult> => {
+    try {
+      const { ciRunId, runId } = await api.submit(pr.number, entries, ifUnknown);
+      if (runId === null) return { submitted: false, ciRunId, runId };
+      core.info(`Datafold accepted the diffs: CI run ${ciRunId ?? '(none)'}, run ${runId}.`);
+      return { submitted: true, ciRunId, runId };
+    } catch (error) {
+      if (!(error instanceof AnswerLost)) throw error;
+      return submissionLost(error, pr.number, wait);
+    }
+  };
+  const first = await submitOnce();
+  if (first.submitted || first.answerLost) return first;
 
   const missing = `Datafold has no CI run waiting for pull request #${pr.number}, so it did not take the diffs.`;
   if (onMissingRun === 'warn') {
@@ -40,17 +72,29 @@ export async function submitDiffs(
   }
 
   const facts = await source.complete(pr, ['baseRef', 'baseSha', 'headRef', 'headSha']);
-  const triggeredId = await api.trigger({
-    pr_number: pr.number,
-    base_branch: required(facts.baseRef, 'base branch'),
-    base_sha: required(facts.baseSha, 'base commit'),
-    pr_sha: required(facts.headSha, 'head commit'),
-    pr_branch: required(facts.headRef, 'head branch')
-  });
+  let triggeredId: number;
+  try {
+    triggeredId = await api.trigger(
+      {
+        pr_number: pr.number,
+        base_branch: required(facts.baseRef, 'base branch'),
+        base_sha: required(facts.baseSha, 'base commit'),
+        pr_sha: required(facts.headSha, 'head commit'),
+        pr_branch: required(facts.headRef, 'head branch')
+      },
+      ifUnknown
+    );
+  } catch (error) {
+    if (!(error instanceof AnswerLost)) throw error;
+    throw new ActionError(
+      `${lostAnswer(error, `starting a CI run for pull request #${pr.number}`)}: it may or may not have started one, so it was not sent again and the diffs were not submitted. Re-running the job starts a run and submits them.`
+    );
+  }
   core.info(
     `Started Datafold CI run ${triggeredId} for pull request #${pr.number}; submitting again.`
   );
-  const second = await submitOnce(api, facts, entries, source);
+  const second = await submitOnce();
+  if (second.answerLost) return second;
   if (!second.submitted) {
     throw new ActionError(
       `Datafold started CI run ${triggeredId} for pull request #${pr.number} but still reports no run waiting for its diffs. Look at the run in Datafold; re-running the job submits again.`
@@ -60,29 +104,51 @@ export async function submitDiffs(
 }
 
 /**
- * One submission, safe to have been retried: Datafold hands each waiting run its diffs once,
- * so a retry whose earlier attempt was accepted (answer lost) is told no run is waiting. The
- * run for the head commit then proves the earlier acceptance, and nothing is triggered.
+ * After a POST whose answer was lost: a run of the head commit may be the trace of it, so
+ * only when there is none is the POST sent again (an old run proves nothing either way).
  */
-async function submitOnce(
+function lostAnswerCheck(
   api: DatafoldApi,
   pr: PullRequestFacts,
-  entries: DiffEntry[],
   source: PullRequestSource
-): Promise<SubmitResult> {
-  const { ciRunId, runId, uncertain } = await api.submit(pr.number, entries);
-  if (runId !== null) {
-    core.info(`Datafold accepted the diffs: CI run ${ciRunId ?? '(none)'}, run ${runId}.`);
-    return { submitted: true, ciRunId, runId };
+): IfUnknown {
+  return async (problem) => {
+    let headSha: string | undefined;
+    let run: CiRun | undefined;
+    try {
+      ({ headSha } = await source.complete(pr, ['headSha']));
+      run = headSha === undefined ? undefined : await api.latestRun(headSha);
+    } catch (error) {
+      throw new AnswerLost(problem, `checking its CI runs failed: ${errorMessage(error)}`);
+    }
+    if (headSha === undefined) {
+      throw new AnswerLost(
+        problem,
+        "the pull request's head commit is unknown, so its CI runs cannot be checked"
+      );
+    }
+    if (run !== undefined)
+      throw new AnswerLost(problem, `Datafold lists CI run ${run.id} for commit ${headSha}`, run);
+  };
+}
+
+/** The lost answer to `what`, and what Datafold's runs show. */
+function lostAnswer({ problem, finding }: AnswerLost, what: string): string {
+  return `Datafold's answer to ${what} was lost (${problem}), and ${finding}`;
+}
+
+/** With `wait` and a run to follow, the run is followed; else the step fails, saying why. */
+function submissionLost(error: AnswerLost, prNumber: number, wait: boolean): SubmitResult {
+  const what = `the diffs for pull request #${prNumber}`;
+  const lost = lostAnswer(error, `submitting ${what}`);
+  if (!wait || error.run === undefined) {
+    throw new ActionError(
+      `${lost}: ${what} may or may not have reached Datafold, so they were not sent again. Look at the pull request's CI run in Datafold; re-running the job sends them again.`
+    );
   }
-  if (!uncertain) return { submitted: false, ciRunId, runId };
-  const { headSha } = await source.complete(pr, ['headSha']);
-  const run = headSha === undefined ? undefined : await api.latestRun(headSha);
-  if (run === undefined) return { submitted: false, ciRunId, runId };
-  core.warning(
-    `An answer from Datafold was lost and the retry found no run waiting: CI run ${run.id} of commit ${headSha} already has the diffs from the earlier attempt, so they were not sent again.`
-  );
-  return { submitted: true, ciRunId: run.id, runId: null };
+  const answerLost = `${lost}: the diffs may or may not have reached it, so they were not sent again; following CI run ${error.run.id}.`;
+  core.warning(answerLost);
+  return { submitted: false, ciRunId: error.run.id, runId: null, answerLost };
 }
 
 function required(value: string | undefined, what: string): string {

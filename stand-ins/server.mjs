@@ -16,11 +16,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
  * @property {unknown} json  the body parsed as JSON; undefined when empty or not JSON
  * @property {string} kind  the endpoint the stand-in routed it to ('unknown' when none)
  * @property {Fault} [fault]  the scripted fault played for it
+ * @property {number} [streamed]  with an `endless` fault: body bytes written before the client left
  */
 
 /**
  * A scripted misbehaviour. The answer kinds (`status`, `json`, `body`, `html`) reply without
- * processing the request, as a proxy or an overloaded server would.
+ * processing the request, as a proxy or an overloaded server would, unless `afterProcessing`.
+ * `cut`, `stall` and `trickleMs` mangle the service's own answer (the request is processed).
  * @typedef {object} Fault
  * @property {number} [status]  reply with this status; alone it gets the service's own error body
  * @property {Record<string, string>} [headers]  extra reply headers (retry-after, x-ratelimit-*)
@@ -28,8 +30,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
  * @property {string} [body]  reply with this raw text labelled application/json (a lying server)
  * @property {boolean} [html]  reply with an HTML error page (status 200 unless given)
  * @property {boolean} [drop]  destroy the socket without answering
- * @property {boolean} [afterProcessing]  with `drop`: process the request first (the lost response)
+ * @property {boolean} [afterProcessing]  process the request first, then play the fault (a lost answer)
  * @property {boolean} [hang]  never answer
+ * @property {boolean} [cut]  send the headers and half the body, then reset the connection
+ * @property {boolean} [stall]  send the headers, then nothing more
+ * @property {number} [trickleMs]  send the body one byte every this many ms
+ * @property {boolean} [endless]  a 200 JSON answer whose body never ends
  * @property {number} [delayMs]  wait first, then play the rest of the fault or answer normally
  */
 
@@ -107,13 +113,16 @@ export async function startServer({ route, errorJson }) {
       if (fault) request.fault = fault;
 
       if (fault?.delayMs) await sleep(fault.delayMs, undefined, { signal: closing.signal });
+      const processed = fault?.afterProcessing ? handle(request) : undefined;
       if (fault?.hang) return; // close() destroys the socket
-      if (fault?.drop) {
-        if (fault.afterProcessing) handle(request);
-        req.socket.destroy();
+      if (fault?.drop) return void req.socket.destroy();
+      if (fault?.endless) return void sendForever(res, request);
+      const reply = (fault && faultReply(fault, errorJson)) ?? processed ?? handle(request);
+      if (fault?.cut || fault?.stall || fault?.trickleMs) {
+        await sendMangled(res, reply, fault, closing.signal);
         return;
       }
-      send(res, (fault && faultReply(fault, errorJson)) ?? handle(request));
+      send(res, reply);
     } catch (error) {
       // The client went away or the server is closing: nobody is left to answer.
       if (closing.signal.aborted || req.socket.destroyed) return;
@@ -181,12 +190,67 @@ function faultReply(fault, errorJson) {
  * @param {Reply} reply
  */
 function send(res, reply) {
+  const { head, body } = encode(reply);
+  res.writeHead(reply.status, head);
+  res.end(body);
+}
+
+/** @param {Reply} reply */
+function encode(reply) {
   const isJson = reply.json !== undefined;
-  res.writeHead(reply.status, {
+  const body = Buffer.from(isJson ? JSON.stringify(reply.json) : (reply.body ?? ''));
+  const head = {
     'content-type': isJson ? 'application/json; charset=utf-8' : 'text/plain; charset=utf-8',
+    'content-length': String(body.length),
     ...reply.headers
-  });
-  res.end(isJson ? JSON.stringify(reply.json) : (reply.body ?? ''));
+  };
+  return { head, body };
+}
+
+/**
+ * A reply with its full headers (so the client expects the whole body) and a body that is
+ * cut short, never sent, or sent a byte at a time.
+ * @param {http.ServerResponse} res
+ * @param {Reply} reply
+ * @param {Fault} fault
+ * @param {AbortSignal} signal
+ */
+async function sendMangled(res, reply, fault, signal) {
+  const { head, body } = encode(reply);
+  res.writeHead(reply.status, head);
+  if (fault.stall) return res.flushHeaders(); // close() destroys the socket
+  if (fault.cut) {
+    res.write(body.subarray(0, Math.floor(body.length / 2)));
+    // Once the half is on its way, a reset instead of the rest.
+    await sleep(50, undefined, { signal });
+    return void res.socket?.resetAndDestroy();
+  }
+  for (const byte of body) {
+    if (res.destroyed) return;
+    res.write(Buffer.of(byte));
+    await sleep(fault.trickleMs, undefined, { signal });
+  }
+  res.end();
+}
+
+/**
+ * The start of a JSON list, then spaces forever, as fast as the client reads; counts what left.
+ * @param {http.ServerResponse} res
+ * @param {RecordedRequest} request
+ */
+function sendForever(res, request) {
+  const chunk = Buffer.alloc(64 * 1024, ' ');
+  request.streamed = 0;
+  res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
+  res.write('[');
+  const more = () => {
+    for (let room = true; room && !res.destroyed;) {
+      request.streamed = (request.streamed ?? 0) + chunk.length;
+      room = res.write(chunk);
+    }
+  };
+  res.on('drain', more);
+  more();
 }
 
 /** @param {http.IncomingMessage} req */

@@ -1,8 +1,9 @@
 /**
- * How the action weathers faults, end to end: the one HTTP policy for Datafold (retry 429,
- * 5xx, resets and timeouts up to 4 attempts with back-off and Retry-After; never retry other
- * 4xx; a clear message for every answer that is not the JSON expected, never a stack trace),
- * the guard against submitting twice when an answer is lost, and GitHub API faults.
+ * How the action weathers faults, end to end: the one HTTP policy for Datafold (up to 4
+ * attempts with back-off and Retry-After; a submit whose answer is lost is sent again only
+ * when the head commit has no run, see lost-answers.test.ts; never retry other 4xx; a clear
+ * message for every answer that is not the JSON expected, never a stack trace), and GitHub
+ * API faults.
  */
 import { describe, expect, it } from '@jest/globals';
 import { githubFaults } from '../../stand-ins/github.mjs';
@@ -17,16 +18,17 @@ import {
   runsOf,
   sent,
   SUBMIT,
-  TRIGGER,
   times,
   visibleLines,
-  warnings,
   type Sent
 } from './run-checks.js';
 import { API_KEY, PR, scenario } from './scenario.js';
 
 /** `n` submits answered with `fault`, then the stand-in answers normally. */
 const submits = (n: number, fault: Fault): ScriptEntry[] => [{ match: 'submit', times: n, fault }];
+
+/** `n` submits that may have reached Datafold, each checked with the runs of the head commit. */
+const checked = (n: number): Sent[] => Array.from({ length: n }, () => [SUBMIT, runsOf()]).flat();
 
 describe('Datafold faults that are retried', () => {
   /** Milliseconds between two attempts as the stand-in sees them: [at least, less than]. */
@@ -35,6 +37,8 @@ describe('Datafold faults that are retried', () => {
     name: string;
     fault: ScriptEntry[];
     env?: Record<string, string | undefined>;
+    /** Requests between two attempts: the runs check after a submit that may have arrived. */
+    checks?: boolean;
     gaps?: Gap[];
   }> = [
     { name: '503, then success', fault: submits(1, { status: 503 }) },
@@ -43,15 +47,18 @@ describe('Datafold faults that are retried', () => {
       fault: submits(1, { status: 429, headers: { 'retry-after': '1' } }),
       gaps: [[1000, 2000]]
     },
-    { name: 'three 500s, then success (4 attempts)', fault: submits(3, { status: 500 }) },
-    { name: 'an HTML 502 page, then success', fault: submits(1, { status: 502, html: true }) },
-    { name: 'a dropped connection, then success', fault: submits(1, { drop: true }) },
+    {
+      name: 'three 500s, each checked, then success (4 attempts)',
+      fault: submits(3, { status: 500 }),
+      checks: true
+    },
     {
       // The deadline runs from before the request reaches the stand-in, so no lower bound;
-      // a retry well within the 2 s default shows the 500 ms one was applied.
+      // a check well within the 2 s default shows the 500 ms one was applied.
       name: 'a hang, cut by a 500 ms request timeout',
       fault: submits(1, { hang: true }),
       env: { DATAFOLD_CI_ACTION_REQUEST_TIMEOUT_MS: '500' },
+      checks: true,
       gaps: [[0, 1500]]
     },
     {
@@ -64,7 +71,7 @@ describe('Datafold faults that are retried', () => {
       ]
     }
   ];
-  it.concurrent.each(rows)('$name', async ({ fault, env, gaps }) => {
+  it.concurrent.each(rows)('$name', async ({ fault, env, checks, gaps }) => {
     const clock = arrivals();
     const { result, datafold } = await scenario({
       env,
@@ -74,7 +81,9 @@ describe('Datafold faults that are retried', () => {
 
     expectSuccess(result);
     expect(result.outputs).toEqual(outputs());
-    expect(sent(datafold)).toEqual(times(attempts, SUBMIT));
+    expect(sent(datafold)).toEqual(
+      checks ? [...checked(attempts - 1), SUBMIT] : times(attempts, SUBMIT)
+    );
     expect(datafold.state.accepted).toHaveLength(1);
     expect(visibleLines(result)).toContainEqual(
       expect.stringContaining(`attempt ${attempts} of 4 in `)
@@ -104,9 +113,9 @@ describe('Datafold answers that fail the step', () => {
       ]
     },
     {
-      name: 'an HTML 502 page four times: named, not dumped',
+      name: 'an HTML 502 page four times, each checked: named, not dumped',
       fault: submits(4, { status: 502, html: true }),
-      attempts: 4,
+      sent: checked(4),
       message: () => ['failed 4 times', 'HTTP 502 (an HTML page)']
     },
     {
@@ -168,16 +177,14 @@ describe('Datafold answers that fail the step', () => {
       ]
     },
     {
-      name: 'an HTML page with 200 (a proxy or login page)',
-      fault: submits(1, { html: true }),
-      attempts: 1,
-      message: () => ['HTTP 200 but not with JSON (an HTML page)', 'Check that "host"']
-    },
-    {
-      name: 'a 200 whose body is not JSON',
-      fault: submits(1, { body: 'Internal error, please retry' }),
-      attempts: 1,
-      message: () => ['HTTP 200 but not with JSON: Internal error, please retry']
+      // The submit's answer cannot be read, so the runs are asked for: the same page again.
+      name: 'an HTML page with 200 for everything (a proxy or login page)',
+      fault: [{ match: 'any', times: Infinity, fault: { html: true } }],
+      sent: checked(1),
+      message: () => [
+        `answered listing the CI runs of commit ${PR.head.sha} with HTTP 200 but not JSON (an HTML page)`,
+        'Check that "host"'
+      ]
     },
     {
       name: 'a 200 with JSON that is not the answer expected',
@@ -188,7 +195,7 @@ describe('Datafold answers that fail the step', () => {
         '{"unexpected":true}'
       ]
     }
-  ])('$name', async ({ fault, datafold: options, env, attempts, message }) => {
+  ])('$name', async ({ fault, datafold: options, env, attempts, sent: expected, message }) => {
     const { result, datafold } = await scenario({
       datafold: options,
       env,
@@ -198,49 +205,20 @@ describe('Datafold answers that fail the step', () => {
     expectFailure(result, message(datafold.url));
     expect(result.stdout).not.toContain('<html>');
     expect(result.outputs).toEqual(FAILED_AT_DATAFOLD);
-    expect(sent(datafold)).toEqual(times(attempts, SUBMIT));
+    expect(sent(datafold)).toEqual(expected ?? times(attempts ?? 1, SUBMIT));
     expect(datafold.state.accepted).toEqual([]);
   });
 });
 
-describe('no double submission when an answer is lost', () => {
-  it.concurrent(
-    'accepted but the answer lost: the retry finds the run by the head SHA and does not trigger',
-    async () => {
-      const { result, datafold } = await scenario({
-        inputs: { 'on-missing-run': 'trigger' },
-        datafold: { waitingPrs: [{ pr_num: 2, pr_sha: PR.head.sha }] },
-        faults: { datafold: submits(1, { drop: true, afterProcessing: true }) }
-      });
+describe('a Datafold that cannot be reached', () => {
+  it.concurrent('is named as such after 4 attempts, and the submit was never sent', async () => {
+    const { result, datafold } = await scenario({ inputs: { host: 'http://127.0.0.1:9' } });
 
-      expectSuccess(result);
-      expect(result.outputs).toEqual(outputs({ 'run-id': '' }));
-      expect(sent(datafold)).toEqual([SUBMIT, SUBMIT, runsOf()]);
-      expect(datafold.state.accepted).toHaveLength(1);
-      expect(warnings(result)).toEqual([
-        expect.stringContaining('already has the diffs from the earlier attempt')
-      ]);
-    }
-  );
-
-  it.concurrent.each([
-    { name: 'no fault: a plain run_id null', fault: [], before: [] },
-    {
-      name: 'a connection dropped before Datafold processed it: no run found, so trigger',
-      fault: submits(1, { drop: true }),
-      before: [SUBMIT, runsOf()]
-    }
-  ])('$name still triggers', async ({ fault, before }) => {
-    const { result, datafold } = await scenario({
-      inputs: { 'on-missing-run': 'trigger' },
-      datafold: { waitingPrs: [] },
-      faults: { datafold: fault }
-    });
-
-    expectSuccess(result);
-    expect(result.outputs).toEqual(outputs());
-    expect(sent(datafold)).toEqual([SUBMIT, ...before, TRIGGER, SUBMIT]);
-    expect(datafold.state.accepted).toHaveLength(1);
+    expectFailure(result, [
+      'Datafold at http://127.0.0.1:9 failed 4 times while submitting the diffs for pull request #2; the last attempt: no connection (ECONNREFUSED).'
+    ]);
+    expect(result.outputs).toEqual(FAILED_AT_DATAFOLD);
+    expect(sent(datafold)).toEqual([]);
   });
 });
 
@@ -287,6 +265,103 @@ describe('GitHub API faults', () => {
     expect(clock.at[1]).toBeGreaterThanOrEqual(resetMs);
     expect(visibleLines(result)).toContainEqual(expect.stringMatching(/rate limit/i));
     expect(sent(datafold)).toEqual([SUBMIT]);
+  });
+
+  it.concurrent.each([
+    { name: '403 with retry-after', fault: githubFaults.secondaryRateLimited(1) },
+    {
+      name: '429 with retry-after',
+      fault: { ...githubFaults.secondaryRateLimited(1), status: 429 }
+    }
+  ])('a secondary rate limit ($name) is waited out', async ({ fault }) => {
+    const clock = arrivals();
+    const { result, github } = await scenario({
+      inputs: requireLabel,
+      github: labelled,
+      faults: { github: [clock.entry, { match: 'pull', fault }] }
+    });
+
+    expectSuccess(result);
+    expect(sent(github)).toEqual([GET_PULL, GET_PULL]);
+    expect(clock.gaps()[0]).toBeGreaterThanOrEqual(1000);
+    expect(visibleLines(result)).toContainEqual(
+      expect.stringContaining("GitHub: GitHub's secondary rate limit; attempt 2 of 4 in 1.0 s.")
+    );
+  });
+
+  it.concurrent.each([
+    {
+      name: 'a secondary rate limit for 2 minutes',
+      fault: { ...githubFaults.secondaryRateLimited(120), status: 429 },
+      limit: "GitHub's secondary rate limit stopped reading pull request #2"
+    },
+    {
+      name: 'the rate limit used up for an hour',
+      fault: githubFaults.rateLimited(3600),
+      limit: "GitHub's API rate limit for this token stopped reading pull request #2"
+    }
+  ])('$name fails at once, naming the limit, not permissions', async ({ fault, limit }) => {
+    const { result, github, datafold } = await scenario({
+      inputs: requireLabel,
+      github: labelled,
+      faults: { github: [{ match: 'pull', fault }] }
+    });
+
+    expectFailure(result, [limit, 'Re-run the job after that']);
+    expect(result.stdout).not.toContain('permission');
+    const until = /until (\S+)\. Re-run/.exec(result.stdout)?.[1] ?? '';
+    expect(Date.parse(until) - Date.now()).toBeGreaterThan(60_000);
+    expect(sent(github)).toEqual([GET_PULL]);
+    expect(sent(datafold)).toEqual([]);
+  });
+
+  it.concurrent.each([
+    {
+      name: 'cannot be reached',
+      env: { GITHUB_API_URL: 'http://127.0.0.1:9' },
+      faults: [],
+      requests: 0,
+      problem: 'no connection (ECONNREFUSED)'
+    },
+    {
+      name: 'drops every connection',
+      faults: [{ match: 'any', times: Infinity, fault: { drop: true } }],
+      requests: 4,
+      problem: 'the connection broke before the whole answer (ECONNRESET)'
+    }
+  ])(
+    'a GitHub that $name: 4 attempts, named as such, not as HTTP 500',
+    async ({ env, faults, requests, problem }) => {
+      const { result, github } = await scenario({
+        inputs: requireLabel,
+        github: labelled,
+        env,
+        faults: { github: faults }
+      });
+
+      expectFailure(result, [
+        `GitHub request failed while reading pull request #2 of owner/repo: ${problem}.`
+      ]);
+      expect(result.stdout).not.toMatch(/\(500\)|HTTP 500/);
+      expect(visibleLines(result)).toContainEqual(
+        expect.stringContaining(`GitHub: ${problem}; attempt 4 of 4`)
+      );
+      expect(sent(github)).toEqual(times(requests, GET_PULL));
+    }
+  );
+
+  it.concurrent('an endless answer fails at once, saying it was too large', async () => {
+    const { result, github, datafold } = await scenario({
+      inputs: requireLabel,
+      github: labelled,
+      faults: { github: [{ match: 'pull', fault: { endless: true } }] }
+    });
+
+    expectFailure(result, [
+      'GitHub request failed while reading pull request #2 of owner/repo: the answer is larger than 32 MiB'
+    ]);
+    expect(sent(github)).toEqual([GET_PULL]);
+    expect(sent(datafold)).toEqual([]);
   });
 
   it.concurrent.each([

@@ -167,6 +167,50 @@ describe('scripted faults', () => {
     expect(df.state.accepted).toHaveLength(1); // the lost response: accepted, but the client never heard
   });
 
+  it('answers after processing with any fault: a 504 for a submit it took', async () => {
+    const df = await datafold();
+    df.script([{ match: 'submit', fault: { status: 504, afterProcessing: true } }]);
+    expect((await submit(df.url)).status).toBe(504);
+    expect(df.state.accepted).toHaveLength(1);
+  });
+
+  it("cuts or stalls the service's own answer (the request is processed)", async () => {
+    const df = await datafold();
+    df.script([
+      { match: 'submit', fault: { cut: true } },
+      { match: 'submit', fault: { stall: true } }
+    ]);
+    const cut = await submit(df.url);
+    expect(cut.status).toBe(200);
+    await expect(cut.text()).rejects.toThrow('terminated');
+    expect(df.state.accepted).toHaveLength(1);
+    const stalled = await submit(df.url);
+    expect(stalled.status).toBe(200);
+    const body = stalled.text();
+    await df.close();
+    await expect(body).rejects.toThrow('terminated');
+  });
+
+  it('trickles an answer a byte at a time', async () => {
+    const df = await datafold();
+    df.script([{ match: 'submit', fault: { trickleMs: 10 } }]);
+    const started = Date.now();
+    const answer = await (await submit(df.url)).json();
+    expect(answer).toEqual({ ci_run_id: 1001, run_id: 5001 });
+    // {"ci_run_id":1001,"run_id":5001}: 32 bytes, 10 ms apart.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(300);
+  });
+
+  it('streams an answer forever, as fast as the client reads, counting what it sent', async () => {
+    const df = await datafold();
+    df.script([{ match: 'submit', fault: { endless: true } }]);
+    const reader = (await submit(df.url)).body!.getReader();
+    let read = 0;
+    while (read < 4 * 2 ** 20) read += (await reader.read()).value?.length ?? 0;
+    await reader.cancel();
+    expect(df.requests[0].streamed).toBeGreaterThanOrEqual(read);
+  });
+
   it('hangs until the server closes, and still closes', async () => {
     const df = await datafold();
     df.script([{ match: 'any', fault: { hang: true } }]);

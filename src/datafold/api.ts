@@ -1,12 +1,12 @@
 import * as z from 'zod/mini';
 import type { DiffEntry } from '../diffs.js';
 import { ActionError } from '../errors.js';
-import type { DatafoldHttp } from './http.js';
+import type { DatafoldHttp, IfUnknown } from './http.js';
 
 const runId = z.nullable(z.int());
 const submitAnswer = z.object({ ci_run_id: runId, run_id: runId });
 const triggerAnswer = z.object({ ci_run_id: z.int() });
-const ciRun = z.object({ id: z.int(), status: z.string(), pr_sha: z.optional(z.string()) });
+const ciRun = z.object({ id: z.int(), status: z.string() });
 const runsAnswer = z.array(ciRun);
 
 export type CiRun = z.infer<typeof ciRun>;
@@ -14,8 +14,6 @@ export type CiRun = z.infer<typeof ciRun>;
 export interface Submission {
   ciRunId: number | null;
   runId: number | null;
-  /** An earlier attempt may have been accepted before its answer was lost. */
-  uncertain: boolean;
 }
 
 export interface TriggerRequest {
@@ -37,26 +35,28 @@ export class DatafoldApi {
     return `there is no CI config ${this.ciConfigId} on ${this.http.host}. Check "ci-config-id" against Datafold's CI settings page (and "host" for a dedicated deployment).`;
   }
 
-  async submit(prNumber: number, entries: DiffEntry[]): Promise<Submission> {
+  async submit(prNumber: number, entries: DiffEntry[], ifUnknown: IfUnknown): Promise<Submission> {
     const what = `the diffs for pull request #${prNumber}`;
     const response = await this.http.request({
       method: 'POST',
       path: `/api/v1/ci/${this.ciConfigId}/${prNumber}`,
       body: entries,
       what: `submitting ${what}`,
-      notFound: this.#notFound
+      notFound: this.#notFound,
+      ifUnknown
     });
     const answer = expect(submitAnswer, response.json, `Datafold's answer to ${what}`);
-    return { ciRunId: answer.ci_run_id, runId: answer.run_id, uncertain: response.uncertain };
+    return { ciRunId: answer.ci_run_id, runId: answer.run_id };
   }
 
-  async trigger(request: TriggerRequest): Promise<number> {
+  async trigger(request: TriggerRequest, ifUnknown: IfUnknown): Promise<number> {
     const response = await this.http.request({
       method: 'POST',
       path: `/api/v1/ci/${this.ciConfigId}/trigger`,
       body: request,
       what: `starting a CI run for pull request #${request.pr_number}`,
-      notFound: this.#notFound
+      notFound: this.#notFound,
+      ifUnknown
     });
     return expect(triggerAnswer, response.json, "Datafold's answer to the CI run trigger")
       .ci_run_id;

@@ -5,17 +5,17 @@ import {
   Retryable,
   retryAfterMs,
   retryPolicy,
+  verdict,
   withRetries,
+  type Failure,
   type RetryPolicy
 } from '../http/retry.js';
-import { send } from '../http/transport.js';
+import { send, TransportError } from '../http/transport.js';
 import { VERSION } from '../version.js';
 
 export interface DatafoldResponse {
   status: number;
   json: unknown;
-  /** An earlier attempt may have reached Datafold and been processed before its answer was lost. */
-  uncertain: boolean;
 }
 
 interface RawResponse {
@@ -24,35 +24,21 @@ interface RawResponse {
   body: string;
 }
 
-/** A failed attempt worth another one, and whether Datafold may have processed it anyway. */
-class RetryableFailure extends Retryable {
-  constructor(
-    message: string,
-    readonly mayHaveBeenProcessed: boolean,
-    waitMs?: number
-  ) {
-    super(message, undefined, waitMs);
-  }
-}
-
-/** Connection errors raised before the request could reach the server. */
-const NOT_SENT_CODES = new Set([
-  'ECONNREFUSED',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EHOSTUNREACH',
-  'ENETUNREACH'
-]);
-
-export interface RequestOptions {
-  method: 'GET' | 'POST';
+/** A read, or a POST with its body and the check for when its outcome is unknown. */
+export type RequestOptions = {
   path: string;
-  body?: unknown;
   /** What the request does, for messages: "submitting the diffs". */
   what: string;
   /** What a 404 means for this request. */
   notFound: string;
-}
+} & ({ method: 'GET' } | { method: 'POST'; body: unknown; ifUnknown: IfUnknown });
+
+/**
+ * For a POST that may have reached Datafold but got no answer that can be read (`problem`
+ * says what happened): returns when Datafold shows it left no trace, so it is sent again;
+ * throws otherwise.
+ */
+export type IfUnknown = (problem: string) => Promise<void>;
 
 export class DatafoldHttp {
   readonly #host: string;
@@ -70,46 +56,32 @@ export class DatafoldHttp {
   }
 
   async request(options: RequestOptions): Promise<DatafoldResponse> {
-    let uncertain = false;
     try {
-      const response = await withRetries('Datafold', this.#policy, () =>
-        this.#attempt(options).catch((error: unknown) => {
-          if (error instanceof RetryableFailure) uncertain ||= error.mayHaveBeenProcessed;
-          throw error;
-        })
-      );
-      return { status: response.status, json: this.#parse(response, options), uncertain };
+      return await withRetries('Datafold', this.#policy, () => this.#attempt(options));
     } catch (error) {
-      if (!(error instanceof RetryableFailure)) throw error;
+      if (!(error instanceof Retryable)) throw error;
       throw new ActionError(
         `Datafold at ${this.#host} failed ${this.#policy.attempts} times while ${options.what}; the last attempt: ${error.message}. Datafold may be down: re-run the job later.`
       );
     }
   }
 
-  async #attempt(options: RequestOptions): Promise<RawResponse> {
+  async #attempt(options: RequestOptions): Promise<DatafoldResponse> {
     const url = new URL(`${this.#host}${options.path}`);
     let response: RawResponse;
     try {
       response = await this.#send(url, options);
     } catch (error) {
-      const { code, message } = error as NodeJS.ErrnoException;
-      throw new RetryableFailure(
-        code === 'ETIMEDOUT' ? message : `connection error (${code ?? message})`,
-        !NOT_SENT_CODES.has(code ?? '')
-      );
+      if (!(error instanceof TransportError)) throw error;
+      return this.#failed(options, error.failure, error.message);
     }
     core.debug(
       `Datafold: ${options.method} ${url.pathname}${url.search} answered ${response.status}.`
     );
     const { status } = response;
     if (status === 429 || status >= 500) {
-      // 429 and 503 say the request was turned away; other 5xx may come after processing.
-      throw new RetryableFailure(
-        `HTTP ${status}${describeBody(response.body)}`,
-        status !== 429 && status !== 503,
-        retryAfterMs(response.headers['retry-after'])
-      );
+      const waitMs = retryAfterMs(response.headers['retry-after']);
+      return this.#failed(options, status, `HTTP ${status}${describeBody(response.body)}`, waitMs);
     }
     if (status >= 400) throw this.#clientError(response, options);
     if (status >= 300) {
@@ -118,11 +90,42 @@ export class DatafoldHttp {
         `Datafold at ${this.#host} redirected ${options.what} (HTTP ${status}) to ${location}: set "host" to the address of the API itself.`
       );
     }
-    return response;
+    try {
+      return { status, json: JSON.parse(response.body) };
+    } catch {
+      return this.#failed(
+        options,
+        'unreadable',
+        `HTTP ${status} but not JSON${describeBody(response.body)}`
+      );
+    }
+  }
+
+  /** Acts on the verdict for a failed attempt: resend, ask Datafold, or fail. */
+  async #failed(
+    options: RequestOptions,
+    failure: Failure,
+    problem: string,
+    waitMs?: number
+  ): Promise<never> {
+    const action = verdict(options.method, failure);
+    if (action === 'resend') throw new Retryable(problem, undefined, waitMs);
+    // Only a POST's outcome can be unknown.
+    if (action === 'unknown' && options.method === 'POST') {
+      await options.ifUnknown(problem);
+      core.info(`Datafold shows no trace of ${options.what} after ${problem}.`);
+      throw new Retryable(problem, undefined);
+    }
+    if (failure === 'unreadable') {
+      throw new ActionError(
+        `Datafold at ${this.#host} answered ${options.what} with ${problem}. Check that "host" is your Datafold address.`
+      );
+    }
+    throw new ActionError(`Datafold at ${this.#host} failed while ${options.what}: ${problem}.`);
   }
 
   async #send(url: URL, options: RequestOptions): Promise<RawResponse> {
-    const body = options.body === undefined ? undefined : JSON.stringify(options.body);
+    const body = options.method === 'POST' ? JSON.stringify(options.body) : undefined;
     const headers: OutgoingHttpHeaders = {
       Authorization: `Key ${this.#apiKey}`,
       Accept: 'application/json',
@@ -139,16 +142,6 @@ export class DatafoldHttp {
       body
     });
     return { status: answer.status, headers: answer.headers, body: answer.body.toString('utf8') };
-  }
-
-  #parse(response: RawResponse, options: RequestOptions): unknown {
-    try {
-      return JSON.parse(response.body);
-    } catch {
-      throw new ActionError(
-        `Datafold at ${this.#host} answered ${options.what} with HTTP ${response.status} but not with JSON${describeBody(response.body)}. Check that "host" is your Datafold address.`
-      );
-    }
   }
 
   #clientError(response: RawResponse, options: RequestOptions): ActionError {

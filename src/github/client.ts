@@ -1,8 +1,8 @@
 import * as core from '@actions/core';
 import type { getOctokit } from '@actions/github';
 import { ActionError, errorMessage } from '../errors.js';
-import { transportFetch } from '../http/transport.js';
-import { Retryable, retryAfterMs, retryPolicy, withRetries } from '../http/retry.js';
+import { Retryable, retryAfterMs, retryPolicy, verdict, withRetries } from '../http/retry.js';
+import { TransportError, transportFetch } from '../http/transport.js';
 
 export type Octokit = ReturnType<typeof getOctokit>;
 
@@ -35,7 +35,7 @@ async function createGitHub(token: string, owner: string, repo: string): Promise
           return response;
         } catch (error) {
           core.debug(`GitHub: ${options.method} ${options.url} failed: ${errorMessage(error)}`);
-          throw retryable(error) ?? error;
+          throw retryable(error, options.method) ?? error;
         }
       });
     } catch (error) {
@@ -48,42 +48,69 @@ async function createGitHub(token: string, owner: string, repo: string): Promise
 interface RequestFailure {
   status?: number;
   message?: string;
+  cause?: unknown;
   response?: { headers?: Record<string, string | undefined> };
 }
 
-/** A failed GitHub request worth another attempt: 5xx, 429, rate limits, no answer. */
-function retryable(error: unknown): Retryable | undefined {
-  const { status, message, response } = error as RequestFailure;
+/** Octokit reports a request that got no answer as status 500: its cause tells them apart. */
+function transportFailure(error: unknown): TransportError | undefined {
+  const { cause } = error as RequestFailure;
+  return cause instanceof TransportError ? cause : undefined;
+}
+
+/** A primary or secondary rate limit that stopped the request, and how long it lasts. */
+function rateLimit(error: unknown): { name: string; waitMs?: number } | undefined {
+  const { status, response } = error as RequestFailure;
   const headers = response?.headers ?? {};
-  if (status === undefined || status >= 500 || status === 429) {
-    return new Retryable(
-      status ? `HTTP ${status}` : `no answer (${message})`,
-      error,
-      retryAfterMs(headers['retry-after'])
-    );
-  }
-  if (status === 403 && headers['retry-after'] !== undefined) {
-    return new Retryable('secondary rate limit', error, retryAfterMs(headers['retry-after']));
-  }
-  if (status === 403 && headers['x-ratelimit-remaining'] === '0') {
-    const resetMs = Number(headers['x-ratelimit-reset']) * 1000 - Date.now();
-    // A reset beyond the longest wait is not worth sleeping for: fail with the reason now.
-    if (resetMs <= retryPolicy().maxWaitMs)
-      return new Retryable('rate limit reached', error, Math.max(resetMs, 0));
-  }
+  if (status !== 403 && status !== 429) return undefined;
+  if (headers['retry-after'] !== undefined)
+    return { name: "GitHub's secondary rate limit", waitMs: retryAfterMs(headers['retry-after']) };
+  const reset = Number(headers['x-ratelimit-reset']);
+  if (headers['x-ratelimit-remaining'] === '0')
+    return {
+      name: "GitHub's API rate limit for this token",
+      waitMs: reset > 0 ? Math.max(reset * 1000 - Date.now(), 0) : undefined
+    };
   return undefined;
+}
+
+/**
+ * A failed GitHub request worth another attempt, by the shared verdict; a rate limit only
+ * when it lifts within the longest wait (a longer one fails now, with the reason).
+ */
+function retryable(error: unknown, method: string): Retryable | undefined {
+  const transport = transportFailure(error);
+  if (transport !== undefined)
+    return verdict(method, transport.failure) === 'resend'
+      ? new Retryable(transport.message, error)
+      : undefined;
+  const limit = rateLimit(error);
+  if (limit !== undefined)
+    return (limit.waitMs ?? Infinity) <= retryPolicy().maxWaitMs
+      ? new Retryable(limit.name, error, limit.waitMs)
+      : undefined;
+  const { status, response } = error as RequestFailure;
+  if (status === undefined || verdict(method, status) !== 'resend') return undefined;
+  return new Retryable(`HTTP ${status}`, error, retryAfterMs(response?.headers?.['retry-after']));
 }
 
 /** Explains a failed GitHub request, naming the workflow permission it needs. */
 export function gitHubError(error: unknown, what: string, permission: string): ActionError {
-  const { status, response } = error as RequestFailure;
-  const detail = error instanceof Error ? error.message : String(error);
-  const reset = Number(response?.headers?.['x-ratelimit-reset']);
-  if (status === 403 && response?.headers?.['x-ratelimit-remaining'] === '0' && reset > 0) {
+  const transport = transportFailure(error);
+  if (transport !== undefined)
+    return new ActionError(`GitHub request failed while ${what}: ${transport.message}.`);
+  const limit = rateLimit(error);
+  if (limit !== undefined) {
+    const until =
+      limit.waitMs === undefined
+        ? ''
+        : ` until ${new Date(Date.now() + limit.waitMs).toISOString()}`;
     return new ActionError(
-      `GitHub's API rate limit for this token is used up until ${new Date(reset * 1000).toISOString()} (while ${what}). Re-run the job after that, or pass a "github-token" with a higher limit.`
+      `${limit.name} stopped ${what}${until}. Re-run the job after that, or pass a "github-token" with a higher limit.`
     );
   }
+  const { status } = error as RequestFailure;
+  const detail = error instanceof Error ? error.message : String(error);
   if (status === 401) {
     return new ActionError(
       `GitHub rejected the token while ${what} (401): check the "github-token" input.`

@@ -1,6 +1,7 @@
 import * as core from '@actions/core';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { tunedMs } from '../timing.js';
+import type { TransportFailure } from './transport.js';
 
 /** The retry policy the README documents, shared by Datafold and GitHub requests. */
 export interface RetryPolicy {
@@ -22,6 +23,33 @@ export class Retryable extends Error {
     readonly waitMs?: number
   ) {
     super(message);
+  }
+}
+
+/** What went wrong with one request: a transport failure, an answer that is not JSON, or a status. */
+export type Failure = TransportFailure | 'unreadable' | number;
+
+/**
+ * What to do after a failed request. `resend`: it certainly did not reach the server, or
+ * the request is a read. `unknown`: a POST (submit, trigger: not idempotent) may have been
+ * acted on; ask the server before sending it again. `final`: no resend can help.
+ */
+export type Verdict = 'resend' | 'unknown' | 'final';
+
+export function verdict(method: string, failure: Failure): Verdict {
+  const read = method === 'GET';
+  switch (failure) {
+    case 'not-sent':
+    case 429:
+    case 503:
+      return 'resend';
+    case 'lost':
+      return read ? 'resend' : 'unknown';
+    case 'unreadable':
+      return read ? 'final' : 'unknown';
+    default:
+      if (typeof failure === 'number' && failure >= 500) return read ? 'resend' : 'unknown';
+      return 'final';
   }
 }
 

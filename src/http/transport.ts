@@ -36,35 +36,145 @@ async function agentFor(url: URL): Promise<http.Agent | false> {
   return client.getAgent(url.href);
 }
 
-/** One HTTP exchange with a deadline for all of it, answer body included. */
+/** Why an exchange got no whole answer, as far as resending it is concerned. */
+export type TransportFailure =
+  /** No connection (DNS, refused, unreachable, TLS handshake), or the request was not yet written. */
+  | 'not-sent'
+  /** Written, then no whole answer: the deadline passed, or the connection broke. */
+  | 'lost'
+  /** The server's TLS certificate does not verify: not transient. */
+  | 'certificate'
+  /** The request cannot be sent at all, e.g. a header value with a line break. */
+  | 'invalid'
+  /** The answer passed ANSWER_LIMIT_BYTES. */
+  | 'too-large';
+
+export class TransportError extends Error {
+  constructor(
+    readonly failure: TransportFailure,
+    message: string
+  ) {
+    super(message);
+    this.name = 'TransportError';
+  }
+}
+
+/** No answer of Datafold's or GitHub's comes near this; a server sending more is not one of them. */
+const ANSWER_LIMIT_BYTES = 32 * 1024 * 1024;
+
+const CERTIFICATE_CODES = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'CERT_UNTRUSTED',
+  'CERT_REJECTED',
+  'CERT_REVOKED',
+  'CERT_SIGNATURE_FAILURE',
+  'ERR_TLS_CERT_ALTNAME_INVALID'
+]);
+
+/** Node refuses to send these requests; sending them again cannot help. */
+const INVALID_REQUEST_CODES = new Set([
+  'ERR_INVALID_CHAR',
+  'ERR_INVALID_HTTP_TOKEN',
+  'ERR_HTTP_INVALID_HEADER_VALUE',
+  'ERR_UNESCAPED_CHARACTERS'
+]);
+
+/** Node's and fetch's own messages may quote the header value: a secret. */
+const invalidRequest = () =>
+  new TransportError(
+    'invalid',
+    'the request could not be sent: a header value holds a line break or another character HTTP does not allow. Check the API key and token inputs'
+  );
+
+/** Names a node error by what it means for the request; `written`: the whole request left. */
+function transportError(error: unknown, written: boolean, url: URL): TransportError {
+  if (error instanceof TransportError) return error;
+  const { code, message } = error as NodeJS.ErrnoException;
+  if (code !== undefined && CERTIFICATE_CODES.has(code)) {
+    return new TransportError(
+      'certificate',
+      `the TLS certificate of ${url.host} does not verify (${code}: ${message}). If it is signed by a private certificate authority, set NODE_EXTRA_CA_CERTS to that authority's PEM file in the job's env; otherwise check the address`
+    );
+  }
+  if (code !== undefined && INVALID_REQUEST_CODES.has(code)) return invalidRequest();
+  return written
+    ? new TransportError(
+        'lost',
+        `the connection broke before the whole answer (${code ?? message})`
+      )
+    : new TransportError('not-sent', `no connection (${code ?? message})`);
+}
+
+/**
+ * One HTTP exchange with a deadline for all of it, answer body included. Fails with a
+ * TransportError that says whether the request may have reached the server.
+ */
 export async function send(exchange: Exchange): Promise<Answer> {
   const { url, method, headers, body, signal } = exchange;
   const timeoutMs = exchange.timeoutMs ?? tunedMs('REQUEST_TIMEOUT_MS', 30_000);
   const transport = url.protocol === 'https:' ? https : http;
   const agent = await agentFor(url);
   return new Promise((resolve, reject) => {
-    const request = transport.request(
-      url,
-      { method, headers, agent, signal: signal ?? undefined },
-      (response) => {
-        const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('error', reject);
-        response.on('end', () =>
-          resolve({
-            status: response.statusCode ?? 0,
-            headers: response.headers,
-            body: Buffer.concat(chunks)
-          })
-        );
-      }
+    // Until the whole request is handed to the connection, the server cannot have acted on it.
+    let written = false;
+    let request: http.ClientRequest;
+    const fail = (error: unknown) => {
+      // A cancelled step's abort is no transport failure: nothing is retried after it.
+      reject(signal?.aborted ? error : transportError(error, written, url));
+      request.destroy();
+    };
+    try {
+      request = transport.request(
+        url,
+        { method, headers, agent, signal: signal ?? undefined },
+        (response) => {
+          const chunks: Buffer[] = [];
+          let size = 0;
+          response.on('data', (chunk: Buffer) => {
+            size += chunk.length;
+            if (size <= ANSWER_LIMIT_BYTES) return void chunks.push(chunk);
+            fail(
+              new TransportError(
+                'too-large',
+                `the answer is larger than ${ANSWER_LIMIT_BYTES / 2 ** 20} MiB, far more than this API sends`
+              )
+            );
+          });
+          response.on('error', fail);
+          response.on('close', () => {
+            if (!response.complete) fail(new Error('closed mid-answer'));
+          });
+          response.on('end', () =>
+            resolve({
+              status: response.statusCode ?? 0,
+              headers: response.headers,
+              body: Buffer.concat(chunks)
+            })
+          );
+        }
+      );
+    } catch (error) {
+      // Node validates headers as it builds the request.
+      return reject(transportError(error, false, url));
+    }
+    const timer = setTimeout(
+      () =>
+        fail(
+          new TransportError(
+            written ? 'lost' : 'not-sent',
+            `no whole answer within ${timeoutMs / 1000} s`
+          )
+        ),
+      timeoutMs
     );
-    const timer = setTimeout(() => {
-      const timeout: NodeJS.ErrnoException = new Error(`no answer within ${timeoutMs / 1000} s`);
-      timeout.code = 'ETIMEDOUT';
-      request.destroy(timeout);
-    }, timeoutMs);
-    request.on('error', reject);
+    request.on('finish', () => (written = true));
+    request.on('error', fail);
     request.on('close', () => clearTimeout(timer));
     request.end(body);
   });
@@ -78,9 +188,12 @@ export function transportFetch(timeoutMs?: number): typeof fetch {
   return async (input, init = {}) => {
     let url = new URL(input instanceof Request ? input.url : String(input));
     const method = init.method ?? 'GET';
-    const headers: http.OutgoingHttpHeaders = Object.fromEntries(
-      new Headers(init.headers).entries()
-    );
+    let headers: http.OutgoingHttpHeaders;
+    try {
+      headers = Object.fromEntries(new Headers(init.headers).entries());
+    } catch {
+      throw invalidRequest();
+    }
     const body = init.body === undefined || init.body === null ? undefined : String(init.body);
     if (body !== undefined) headers['content-length'] = Buffer.byteLength(body);
     let answer = await send({ method, url, headers, body, timeoutMs, signal: init.signal });
