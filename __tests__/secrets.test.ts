@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { captureStdout } from '../__fixtures__/output.js';
-import { guardSecrets, redact, releaseSecrets } from '../src/secrets.js';
+import { excerpt, guardSecrets, redact, releaseSecrets } from '../src/secrets.js';
 
 afterEach(releaseSecrets);
 
@@ -103,5 +103,14 @@ describe('the guarded streams', () => {
     });
     expect(written).toBe('::add-mask::the-api-key\nthe-api-key\n');
     expect(redact('the-api-key')).toBe('the-api-key');
+  });
+});
+
+describe('excerpt', () => {
+  it('redacts before cutting, so a secret across the cut leaves no prefix behind', () => {
+    guard('s3cr3t-api-key-value');
+    const text = `${'x'.repeat(190)}s3cr3t-api-key-value and more`;
+    expect(excerpt(text)).toBe(`${'x'.repeat(190)}*** and mo…`);
+    expect(excerpt(text, 195)).toBe(`${'x'.repeat(190)}*** a…`);
   });
 });

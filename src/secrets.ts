@@ -159,3 +159,9 @@ function characterPattern(char: string): string {
 function secretPattern(secret: string): string {
   return [...secret].map(characterPattern).join('');
 }
+
+/** At most `max` characters of `text`, redacted before it is cut: a cut secret is not found. */
+export function excerpt(text: string, max = 200): string {
+  const redacted = redact(text);
+  return redacted.length > max ? `${redacted.slice(0, max)}…` : redacted;
+}

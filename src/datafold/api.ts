@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import type { DiffEntry } from '../diffs.js';
 import { ActionError } from '../errors.js';
+import { excerpt } from '../secrets.js';
 import type { DatafoldHttp, IfUnknown } from './http.js';
 
 const runId = z.nullable(z.int());
@@ -83,10 +84,9 @@ function expect<T>(schema: z.ZodMiniType<T>, json: unknown, what: string): T {
       ? `${where} should be ${issue.expected}`
       : `${where}: ${issue.message}`;
   });
-  const shown = JSON.stringify(json) ?? String(json);
   throw new ActionError(
-    `${what} is not what the CI API returns (${problems.join('; ')}); it was: ${
-      shown.length > 200 ? `${shown.slice(0, 200)}…` : shown
-    }`
+    `${what} is not what the CI API returns (${problems.join('; ')}); it was: ${excerpt(
+      JSON.stringify(json) ?? String(json)
+    )}`
   );
 }

@@ -11,6 +11,7 @@ import {
   type RetryPolicy
 } from '../http/retry.js';
 import { send, TransportError } from '../http/transport.js';
+import { excerpt } from '../secrets.js';
 import { VERSION } from '../version.js';
 
 export interface DatafoldResponse {
@@ -182,6 +183,5 @@ function describeBody(body: string): string {
   const text = body.trim();
   if (text === '') return '';
   if (/^<(!doctype|html)/i.test(text)) return ' (an HTML page)';
-  const excerpt = text.replace(/\s+/g, ' ');
-  return `: ${excerpt.length > 200 ? `${excerpt.slice(0, 200)}…` : excerpt}`;
+  return `: ${excerpt(text.replace(/\s+/g, ' '))}`;
 }
