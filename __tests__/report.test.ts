@@ -41,7 +41,9 @@ describe('setOutputs', () => {
       'diff-count',
       'ci-run-id',
       'run-id',
-      'run-status'
+      'run-status',
+      'results',
+      'result-counts'
     ]);
   });
 

@@ -1,5 +1,14 @@
 import * as core from '@actions/core';
 import type { DiffEntry } from './diffs.js';
+import {
+  problemsFirst,
+  resultCounts,
+  runName,
+  tripped,
+  type DiffRow,
+  type FailOn,
+  type RunResults
+} from './results.js';
 import type { Skip } from './rules.js';
 
 /** Everything the run learnt, filled in stage by stage; what is unknown stays undefined. */
@@ -16,6 +25,9 @@ export interface Outcome {
   failure?: string;
   /** Each problem behind the failure, e.g. every mistake in the diffs file. */
   problems?: string[];
+  /** The ended run's data diffs, with `wait`. */
+  results?: RunResults;
+  failOn?: FailOn[];
 }
 
 const SUMMARY_ROWS = 25;
@@ -32,6 +44,9 @@ export function setOutputs(outcome: Outcome): void {
   core.setOutput('ci-run-id', text(outcome.ciRunId));
   core.setOutput('run-id', text(outcome.runId));
   core.setOutput('run-status', text(outcome.runStatus));
+  const results = outcome.results?.readable ? outcome.results.rows : undefined;
+  core.setOutput('results', results ? JSON.stringify(results.map((row) => row.report)) : '');
+  core.setOutput('result-counts', results ? JSON.stringify(resultCounts(results)) : '');
 }
 
 function escape(text: string): string {
@@ -67,6 +82,7 @@ export async function writeSummary(outcome: Outcome): Promise<void> {
       summary.addRaw(`<p>… and ${problems.length - SUMMARY_PROBLEMS} more problems.</p>`, true);
     }
   }
+  if (outcome.results) summary.addRaw(resultsSection(outcome.results, outcome), true);
   const facts: string[] = [];
   if (outcome.prNumber !== undefined) {
     const label = `#${outcome.prNumber}`;
@@ -109,4 +125,148 @@ export async function writeSummary(outcome: Outcome): Promise<void> {
     }
   }
   await summary.write();
+}
+
+const RESULT_ROWS = 30;
+/** Longest text from Datafold shown in a cell; the whole of it is in Datafold. */
+const CELL_CHARS = 160;
+const SCHEMA_CHANGES_SHOWN = 4;
+
+/** Each result's cue and words, worst first. */
+const LOOK: Record<string, [cue: string, label: string]> = {
+  error: ['❌', 'Error'],
+  'bad-pks': ['🔴', 'Bad primary keys'],
+  'missing-pks': ['🔴', 'Missing primary keys'],
+  different: ['🟠', 'Different'],
+  none: ['⏳', 'No result'],
+  empty: ['⚪', 'Empty'],
+  identical: ['✅', 'Identical']
+};
+
+const cut = (text: string, chars = CELL_CHARS) =>
+  escape(text.length > chars ? `${text.slice(0, chars - 1)}…` : text);
+const count = (n: number) => n.toLocaleString('en-US');
+const plural = (n: number, one: string, many = `${one}s`) => `${count(n)} ${n === 1 ? one : many}`;
+
+function share(part: number, whole: number): string {
+  if (whole === 0) return '';
+  const percent = (part / whole) * 100;
+  if (part > 0 && percent < 0.01) return '&lt;0.01 %';
+  return `${percent >= 10 || part === 0 ? percent.toFixed(0) : percent.toFixed(2)} %`;
+}
+
+/** A primary-key figure: zero plainly, a problem in bold with each table's share. */
+function pkCell(total: number | undefined, sides: [number, number] | undefined): string {
+  if (total === undefined) return '–';
+  if (total === 0 || !sides) return count(total);
+  return `<strong>${count(total)}</strong><br><sub>prod ${count(sides[0])} · PR ${count(sides[1])}</sub>`;
+}
+
+function resultRow(row: DiffRow): string {
+  const { report } = row;
+  const [cue, label] = LOOK[report.result ?? 'none'];
+  const table = `<code>${cut(report.prod)}</code><br>→ <code>${cut(report.pr)}</code>`;
+  const link = report.url ? `<a href="${escape(report.url)}">Open</a>` : '–';
+  const cells = [`${cue} <strong>${label}</strong>`, table];
+  const note =
+    row.error !== undefined
+      ? cut(row.error, 300)
+      : row.unreadable !== undefined
+        ? `<em>Figures could not be read: ${cut(row.unreadable, 300)}</em>`
+        : report.rows_total === undefined && report.pk_nulls === undefined
+          ? `<em>No figures${report.status ? ` (status <code>${escape(report.status)}</code>)` : ''}</em>`
+          : undefined;
+  if (note !== undefined) cells.push(`<td colspan="5">${note}</td>`);
+  else {
+    const { rows_total: total, rows_different: different } = report;
+    const schema = row.schemaChanges ?? [];
+    cells.push(
+      total === undefined || different === undefined
+        ? '–'
+        : `${different > 0 ? `<strong>${count(different)}</strong>` : '0'} of ${count(total)}${different > 0 && total > 0 ? `<br><sub>${share(different, total)}</sub>` : ''}`,
+      report.columns_different === undefined
+        ? '–'
+        : report.columns_different > 0
+          ? `<strong>${count(report.columns_different)}</strong>`
+          : '0',
+      pkCell(report.pk_nulls, row.pkNulls),
+      pkCell(report.pk_duplicates, row.pkDuplicates),
+      report.schema_changes === undefined
+        ? '–'
+        : schema.length === 0
+          ? count(report.schema_changes)
+          : schema
+              .slice(0, SCHEMA_CHANGES_SHOWN)
+              .map((change) => `<code>${cut(change, 60)}</code>`)
+              .join('<br>') +
+            (schema.length > SCHEMA_CHANGES_SHOWN
+              ? `<br><sub>and ${schema.length - SCHEMA_CHANGES_SHOWN} more</sub>`
+              : '')
+    );
+  }
+  cells.push(link);
+  return `<tr>${cells.map((cell) => (cell.startsWith('<td') ? cell : `<td>${cell}</td>`)).join('')}</tr>`;
+}
+
+const RESULT_HEADERS = [
+  'Result',
+  'Production → PR table',
+  'Rows different',
+  'Columns different',
+  'PK nulls',
+  'PK duplicates',
+  'Schema changes',
+  'Datafold'
+];
+
+/** The ended run's data diffs: counts, the gate, and a table with the problems first. */
+function resultsSection(results: RunResults, outcome: Outcome): string {
+  const run = runName(results.ciRunId);
+  const parts = ['<h3>Data diff results</h3>'];
+  const failOn = outcome.failOn ?? [];
+  if (!results.readable) {
+    parts.push(
+      `<p>⚠️ The results of ${escape(run)} could not be read: ${cut(results.reason, 600)}</p>`,
+      `<p>See the run in <a href="${escape(results.host)}">Datafold</a>${outcome.prUrl ? ` or on the <a href="${escape(outcome.prUrl)}">pull request</a>` : ''}. ${
+        failOn.length > 0
+          ? `<code>fail-on</code> could not be checked, so the step failed.`
+          : 'The step&#39;s outcome does not depend on them.'
+      }</p>`
+    );
+    return parts.join('\n');
+  }
+  const { rows } = results;
+  const counts = Object.entries(resultCounts(rows))
+    .sort(([a], [b]) => Object.keys(LOOK).indexOf(a) - Object.keys(LOOK).indexOf(b))
+    .map(([result, n]) => `${LOOK[result][0]} ${count(n)} ${escape(result)}`);
+  parts.push(
+    `<p><strong>${escape(run)}</strong>: ${plural(rows.length, 'data diff')}${counts.length > 0 ? ` — ${counts.join(' · ')}` : ''}</p>`
+  );
+  if (results.incomplete)
+    parts.push(
+      '<p>⚠️ Datafold listed more data diffs than the action reads (20 pages): these results may be incomplete.</p>'
+    );
+  if (failOn.length > 0) {
+    const hits = tripped(rows, failOn).length;
+    parts.push(
+      `<p>${hits > 0 ? '⛔' : '✅'} <code>fail-on: ${escape(failOn.join(', '))}</code>: ${
+        hits > 0 ? `tripped by ${plural(hits, 'data diff')}` : 'passed'
+      }.</p>`
+    );
+  }
+  if (rows.length === 0) return parts.join('\n');
+  const shown = problemsFirst(rows).slice(0, RESULT_ROWS);
+  parts.push(
+    `<table><tr>${RESULT_HEADERS.map((header) => `<th>${header}</th>`).join('')}</tr>`,
+    ...shown.map(resultRow),
+    '</table>'
+  );
+  if (rows.length > RESULT_ROWS) {
+    const identical = rows.filter(({ report }) => report.result === 'identical').length;
+    const left = rows.length - RESULT_ROWS;
+    parts.push(
+      `<p>… and ${plural(left, 'more data diff')}${identical >= left ? ', all identical' : ''}: every diff is in the <code>results</code> output.</p>`
+    );
+  }
+  return parts.join('\n');
 }
