@@ -42,6 +42,8 @@ export async function readRunResults(
     core.warning(`Could not read the results of Datafold CI run ${ciRunId}: ${reason}`);
     return { ciRunId, host, readable: false, reason };
   }
+  // In the order the diffs were created, which is the diffs file's.
+  diffs.sort((a, b) => (a.id ?? Infinity) - (b.id ?? Infinity));
   const rows = await mapConcurrently(diffs, SUMMARIES_AT_ONCE, async (item) => {
     if (item.id === null || item.id === undefined) return diffRow(item, undefined, host);
     try {

@@ -135,8 +135,8 @@ const SCHEMA_CHANGES_SHOWN = 4;
 /** Each result's cue and words, worst first. */
 const LOOK: Record<string, [cue: string, label: string]> = {
   error: ['❌', 'Error'],
-  'bad-pks': ['🔴', 'Bad primary keys'],
-  'missing-pks': ['🔴', 'Missing primary keys'],
+  'bad-pks': ['🔴', 'Bad PKs'],
+  'missing-pks': ['🔴', 'Missing PKs'],
   different: ['🟠', 'Different'],
   none: ['⏳', 'No result'],
   empty: ['⚪', 'Empty'],
@@ -165,7 +165,7 @@ function pkCell(total: number | undefined, sides: [number, number] | undefined):
 function resultRow(row: DiffRow): string {
   const { report } = row;
   const [cue, label] = LOOK[report.result ?? 'none'];
-  const table = `<code>${cut(report.prod)}</code><br>→ <code>${cut(report.pr)}</code>`;
+  const table = `<code>${cut(report.prod)}</code><br>→&nbsp;<code>${cut(report.pr)}</code>`;
   const link = report.url ? `<a href="${escape(report.url)}">Open</a>` : '–';
   const cells = [`${cue} <strong>${label}</strong>`, table];
   const note =
@@ -180,10 +180,16 @@ function resultRow(row: DiffRow): string {
   else {
     const { rows_total: total, rows_different: different } = report;
     const schema = row.schemaChanges ?? [];
+    const [onlyProd, onlyPr] = row.exclusives ?? [0, 0];
+    const exclusive = [
+      onlyProd > 0 ? `${count(onlyProd)} only in prod` : '',
+      onlyPr > 0 ? `${count(onlyPr)} only in PR` : ''
+    ].filter(Boolean);
     cells.push(
-      total === undefined || different === undefined
+      (total === undefined || different === undefined
         ? '–'
-        : `${different > 0 ? `<strong>${count(different)}</strong>` : '0'} of ${count(total)}${different > 0 && total > 0 ? `<br><sub>${share(different, total)}</sub>` : ''}`,
+        : `${different > 0 ? `<strong>${count(different)}</strong>` : '0'} of ${count(total)}${different > 0 && total > 0 ? ` <sub>(${share(different, total)})</sub>` : ''}`) +
+        (exclusive.length > 0 ? `<br><sub>${exclusive.join(' · ')}</sub>` : ''),
       report.columns_different === undefined
         ? '–'
         : report.columns_different > 0
@@ -236,9 +242,10 @@ function resultsSection(results: RunResults, outcome: Outcome): string {
     return parts.join('\n');
   }
   const { rows } = results;
-  const counts = Object.entries(resultCounts(rows))
-    .sort(([a], [b]) => Object.keys(LOOK).indexOf(a) - Object.keys(LOOK).indexOf(b))
-    .map(([result, n]) => `${LOOK[result][0]} ${count(n)} ${escape(result)}`);
+  const counts = Object.entries(resultCounts(rows)).map(
+    ([result, n]) =>
+      `${LOOK[result][0]} ${count(n)} ${result === 'none' ? 'without a result' : result}`
+  );
   parts.push(
     `<p><strong>${escape(run)}</strong>: ${plural(rows.length, 'data diff')}${counts.length > 0 ? ` — ${counts.join(' · ')}` : ''}</p>`
   );

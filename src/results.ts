@@ -31,6 +31,8 @@ export interface DiffRow {
   /** Primary-key problems per table, [prod, pr]. */
   pkNulls?: [number, number];
   pkDuplicates?: [number, number];
+  /** Rows whose primary key is only in one table, [prod, pr]. */
+  exclusives?: [number, number];
   /** Columns only in one table or with another type: `+name`, `−name`, `name (type)`. */
   schemaChanges?: string[];
   /** Why the diff failed, in Datafold's words. */
@@ -106,6 +108,7 @@ export function diffRow(
     report.pk_duplicates = sum(pks.dupes);
     row.pkNulls = pks.nulls;
     row.pkDuplicates = pks.dupes;
+    row.exclusives = pks.exclusives;
   }
   if (schema) {
     const [onlyProd = [], onlyPr = []] = schema.exclusive_columns;
@@ -122,16 +125,6 @@ export function diffRow(
   return row;
 }
 
-/** `result-counts`: the diffs counted by result; one without a result yet counts as `none`. */
-export function resultCounts(rows: DiffRow[]): Record<string, number> {
-  const counts: Record<string, number> = {};
-  for (const { report } of rows) {
-    const key = report.result ?? 'none';
-    counts[key] = (counts[key] ?? 0) + 1;
-  }
-  return counts;
-}
-
 /** Worst first: what needs a look leads the summary. */
 const SEVERITY: Array<DiffResultName | null> = [
   'error',
@@ -142,9 +135,22 @@ const SEVERITY: Array<DiffResultName | null> = [
   'empty',
   'identical'
 ];
+const rank = (row: DiffRow) => SEVERITY.indexOf(row.report.result);
+
+/**
+ * `result-counts`: the diffs counted by result, worst first; one without a result yet counts
+ * as `none`.
+ */
+export function resultCounts(rows: DiffRow[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const { report } of problemsFirst(rows)) {
+    const key = report.result ?? 'none';
+    counts[key] = (counts[key] ?? 0) + 1;
+  }
+  return counts;
+}
 
 export function problemsFirst(rows: DiffRow[]): DiffRow[] {
-  const rank = (row: DiffRow) => SEVERITY.indexOf(row.report.result);
   // Array.prototype.sort is stable: Datafold's order holds within a result.
   return [...rows].sort((a, b) => rank(a) - rank(b));
 }

@@ -60,7 +60,8 @@ const summaryFailed = z.object({
   error: z.record(z.string(), z.unknown())
 });
 const summaryRunning = z.object({ status: z.enum(['running', 'pending']) });
-const summaryResults = z.union([summaryDone, summaryFailed, summaryRunning]);
+// By `status`, so that a wrong answer is named by its field, not as "invalid input".
+const summaryResults = z.discriminatedUnion('status', [summaryDone, summaryFailed, summaryRunning]);
 
 export type DataDiff = z.infer<typeof dataDiff>;
 export type DataDiffPage = z.infer<typeof dataDiffPage>;
