@@ -17,6 +17,7 @@ jest.unstable_mockModule('../src/datafold/data-diffs.js', () => ({
 const { readRunResults } = await import('../src/read-results.js');
 
 const http = { host: 'https://app.datafold.com' } as DatafoldHttp;
+const asIs = (text: string) => text;
 const item = (id: number, ciRunId = 7): DataDiff => ({
   id,
   ci_run_id: ciRunId,
@@ -50,7 +51,7 @@ describe('readRunResults', () => {
       return running;
     });
 
-    const results = await readRunResults(http, 7);
+    const results = await readRunResults(http, 7, asIs);
 
     expect(page.mock.calls).toEqual([
       [7, 1],
@@ -66,7 +67,7 @@ describe('readRunResults', () => {
   it('stops after 20 pages and says the results are incomplete', async () => {
     page.mockImplementation(async (_, number) => answer([item(1000 + number, 8)], number, 50));
 
-    const results = await readRunResults(http, 7);
+    const results = await readRunResults(http, 7, asIs);
 
     expect(page).toHaveBeenCalledTimes(20);
     expect(results).toMatchObject({ readable: true, rows: [], incomplete: true });
@@ -75,7 +76,7 @@ describe('readRunResults', () => {
   it('never throws: a list it cannot read is an answer, with a warning', async () => {
     page.mockRejectedValue(new ActionError('Datafold at x refused it (HTTP 403)'));
 
-    await expect(readRunResults(http, 7)).resolves.toEqual({
+    await expect(readRunResults(http, 7, asIs)).resolves.toEqual({
       ciRunId: 7,
       host: http.host,
       readable: false,
@@ -84,6 +85,6 @@ describe('readRunResults', () => {
     expect(core.warning).toHaveBeenCalledWith(
       'Could not read the results of Datafold CI run 7: Datafold at x refused it (HTTP 403)'
     );
-    await expect(readRunResults(http, null)).resolves.toMatchObject({ readable: false });
+    await expect(readRunResults(http, null, asIs)).resolves.toMatchObject({ readable: false });
   });
 });

@@ -83,7 +83,9 @@ export async function run(): Promise<void> {
       // Read whatever the run's status: a failed run's diffs show why it failed.
       const { readRunResults } = await import('./read-results.js');
       outcome.failOn = inputs.failOn;
-      const results = await stage('Results', () => readRunResults(http, outcome.ciRunId ?? null));
+      const results = await stage('Results', () =>
+        readRunResults(http, outcome.ciRunId ?? null, (text) => redact(text, apiKey))
+      );
       outcome.results = results;
       const gate = gateFailure(results, inputs.failOn);
       if (outcome.runStatus !== 'done') {
@@ -131,15 +133,20 @@ function dryRun(inputs: Inputs, prNumber: number, entries: DiffEntry[]): Skip {
   };
 }
 
+/** `text` without the API key: an answer may echo it. */
+function redact(text: string, apiKey: string): string {
+  return apiKey === '' ? text : text.split(apiKey).join('***');
+}
+
 /** Reports a failure with no stack trace for the user's mistakes, and never with the API key. */
 function fail(outcome: Outcome, error: unknown, apiKey: string): void {
-  const redact = (text: string) => (apiKey === '' ? text : text.split(apiKey).join('***'));
   if (error instanceof ActionError) {
-    outcome.problems = error.annotations.map(({ message }) => redact(message));
-    for (const { message, ...where } of error.annotations) core.error(redact(message), where);
+    outcome.problems = error.annotations.map(({ message }) => redact(message, apiKey));
+    for (const { message, ...where } of error.annotations)
+      core.error(redact(message, apiKey), where);
   } else {
-    core.debug(redact((error as Error)?.stack ?? String(error)));
+    core.debug(redact((error as Error)?.stack ?? String(error), apiKey));
   }
-  outcome.failure = redact(errorMessage(error));
+  outcome.failure = redact(errorMessage(error), apiKey);
   core.setFailed(outcome.failure);
 }

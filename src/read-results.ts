@@ -9,11 +9,13 @@ const SUMMARIES_AT_ONCE = 4;
 
 /**
  * The data diffs of an ended CI run, each with its summary. Never throws: what could not be
- * read is part of the answer, so that reading results alone never fails a run.
+ * read is part of the answer, so that reading results alone never fails a run. `redact`
+ * keeps secrets out of the reasons, which the job summary shows.
  */
 export async function readRunResults(
   http: DatafoldHttp,
-  ciRunId: number | null
+  ciRunId: number | null,
+  redact: (text: string) => string
 ): Promise<RunResults> {
   const api = new DataDiffsApi(http);
   const host = http.host;
@@ -38,7 +40,7 @@ export async function readRunResults(
       }
     }
   } catch (error) {
-    const reason = errorMessage(error);
+    const reason = redact(errorMessage(error));
     core.warning(`Could not read the results of Datafold CI run ${ciRunId}: ${reason}`);
     return { ciRunId, host, readable: false, reason };
   }
@@ -49,7 +51,7 @@ export async function readRunResults(
     try {
       return diffRow(item, await api.summaryResults(item.id), host);
     } catch (error) {
-      return diffRow(item, { unreadable: errorMessage(error) }, host);
+      return diffRow(item, { unreadable: redact(errorMessage(error)) }, host);
     }
   });
   const unreadable = rows.filter((row) => row.unreadable !== undefined);

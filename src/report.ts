@@ -99,7 +99,7 @@ export async function writeSummary(outcome: Outcome): Promise<void> {
     // An empty cell would collapse the table row in core.summary's HTML.
     const cell = (items: string[] | null) =>
       items === null ? '<em>null</em>' : items.length === 0 ? '–' : escape(items.join(', '));
-    summary.addTable([
+    summary.addHeading('Diffs submitted', 3).addTable([
       [
         { data: 'prod', header: true },
         { data: 'pr', header: true },

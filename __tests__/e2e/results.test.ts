@@ -20,7 +20,7 @@ import {
   warnings,
   type Sent
 } from './run-checks.js';
-import { PR, scenario, type ScenarioOptions } from './scenario.js';
+import { API_KEY, PR, scenario, type ScenarioOptions } from './scenario.js';
 
 /** Datafold knows PR #2's head commit, so `wait` finds the run (1001) and follows it. */
 const waitingForHead = { waitingPrs: [{ pr_num: 2, pr_sha: PR.head.sha }] };
@@ -298,7 +298,14 @@ describe('results that cannot be read', () => {
       tries: 1,
       reason: 'page should be number'
     },
-    { name: 'four 503s', fault: { status: 503 }, times: 4, tries: 4, reason: 'HTTP 503' }
+    { name: 'four 503s', fault: { status: 503 }, times: 4, tries: 4, reason: 'HTTP 503' },
+    {
+      // expectSuccess checks that the key shows nowhere, the summary included.
+      name: 'a 400 that echoes the API key',
+      fault: { status: 400, json: { detail: `Key ${API_KEY} may not list data diffs` } },
+      tries: 1,
+      reason: 'Key *** may not list data diffs'
+    }
   ])(
     '$name: the run passes, the summary says why and links Datafold',
     async ({ fault, times: n = 1, tries, reason }) => {
