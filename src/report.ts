@@ -1,6 +1,7 @@
 import * as core from '@actions/core';
 import type { DiffEntry } from './diffs.js';
 import {
+  MAX_PAGES,
   problemsFirst,
   resultCounts,
   runName,
@@ -148,70 +149,82 @@ const cut = (text: string, chars = CELL_CHARS) =>
 const count = (n: number) => n.toLocaleString('en-US');
 const plural = (n: number, one: string, many = `${one}s`) => `${count(n)} ${n === 1 ? one : many}`;
 
+/** A share of rows, both counts above zero. */
 function share(part: number, whole: number): string {
-  if (whole === 0) return '';
   const percent = (part / whole) * 100;
-  if (part > 0 && percent < 0.01) return '&lt;0.01 %';
-  return `${percent >= 10 || part === 0 ? percent.toFixed(0) : percent.toFixed(2)} %`;
+  if (percent < 0.01) return '&lt;0.01 %';
+  return `${percent >= 10 ? percent.toFixed(0) : percent.toFixed(2)} %`;
+}
+
+/** A count that is a problem when above zero: then in bold. */
+const flagged = (n: number | undefined) =>
+  n === undefined ? '–' : n > 0 ? `<strong>${count(n)}</strong>` : '0';
+
+/** Rows with differences of the total, and the rows only one table has. */
+function rowsCell({ report, exclusives: [onlyProd, onlyPr] = [0, 0] }: DiffRow): string {
+  const { rows_total: total, rows_different: different } = report;
+  const figure =
+    total === undefined || different === undefined
+      ? '–'
+      : `${flagged(different)} of ${count(total)}${different > 0 && total > 0 ? ` <sub>(${share(different, total)})</sub>` : ''}`;
+  const only = [
+    onlyProd > 0 ? `${count(onlyProd)} only in prod` : '',
+    onlyPr > 0 ? `${count(onlyPr)} only in PR` : ''
+  ].filter(Boolean);
+  return only.length > 0 ? `${figure}<br><sub>${only.join(' · ')}</sub>` : figure;
 }
 
 /** A primary-key figure: zero plainly, a problem in bold with each table's share. */
 function pkCell(total: number | undefined, sides: [number, number] | undefined): string {
-  if (total === undefined) return '–';
-  if (total === 0 || !sides) return count(total);
+  if (total === undefined || total === 0 || !sides) return flagged(total);
   return `<strong>${count(total)}</strong><br><sub>prod ${count(sides[0])} · PR ${count(sides[1])}</sub>`;
+}
+
+/** The changed columns by name, the first few. */
+function schemaCell({ report, schemaChanges = [] }: DiffRow): string {
+  if (schemaChanges.length === 0)
+    return report.schema_changes === undefined ? '–' : count(report.schema_changes);
+  const more = schemaChanges.length - SCHEMA_CHANGES_SHOWN;
+  return (
+    schemaChanges
+      .slice(0, SCHEMA_CHANGES_SHOWN)
+      .map((change) => `<code>${cut(change, 60)}</code>`)
+      .join('<br>') + (more > 0 ? `<br><sub>and ${more} more</sub>` : '')
+  );
+}
+
+/** Why a row has no figures, if it has none. */
+function missingFigures(row: DiffRow): string | undefined {
+  const { report } = row;
+  if (row.error !== undefined) return cut(row.error, 300);
+  if (row.unreadable !== undefined)
+    return `<em>Figures could not be read: ${cut(row.unreadable, 300)}</em>`;
+  if (report.rows_total === undefined && report.pk_nulls === undefined)
+    return `<em>No figures${report.status ? ` (status <code>${escape(report.status)}</code>)` : ''}</em>`;
+  return undefined;
 }
 
 function resultRow(row: DiffRow): string {
   const { report } = row;
   const [cue, label] = LOOK[report.result ?? 'none'];
-  const table = `<code>${cut(report.prod)}</code><br>→&nbsp;<code>${cut(report.pr)}</code>`;
-  const link = report.url ? `<a href="${escape(report.url)}">Open</a>` : '–';
-  const cells = [`${cue} <strong>${label}</strong>`, table];
-  const note =
-    row.error !== undefined
-      ? cut(row.error, 300)
-      : row.unreadable !== undefined
-        ? `<em>Figures could not be read: ${cut(row.unreadable, 300)}</em>`
-        : report.rows_total === undefined && report.pk_nulls === undefined
-          ? `<em>No figures${report.status ? ` (status <code>${escape(report.status)}</code>)` : ''}</em>`
-          : undefined;
-  if (note !== undefined) cells.push(`<td colspan="5">${note}</td>`);
-  else {
-    const { rows_total: total, rows_different: different } = report;
-    const schema = row.schemaChanges ?? [];
-    const [onlyProd, onlyPr] = row.exclusives ?? [0, 0];
-    const exclusive = [
-      onlyProd > 0 ? `${count(onlyProd)} only in prod` : '',
-      onlyPr > 0 ? `${count(onlyPr)} only in PR` : ''
-    ].filter(Boolean);
-    cells.push(
-      (total === undefined || different === undefined
-        ? '–'
-        : `${different > 0 ? `<strong>${count(different)}</strong>` : '0'} of ${count(total)}${different > 0 && total > 0 ? ` <sub>(${share(different, total)})</sub>` : ''}`) +
-        (exclusive.length > 0 ? `<br><sub>${exclusive.join(' · ')}</sub>` : ''),
-      report.columns_different === undefined
-        ? '–'
-        : report.columns_different > 0
-          ? `<strong>${count(report.columns_different)}</strong>`
-          : '0',
-      pkCell(report.pk_nulls, row.pkNulls),
-      pkCell(report.pk_duplicates, row.pkDuplicates),
-      report.schema_changes === undefined
-        ? '–'
-        : schema.length === 0
-          ? count(report.schema_changes)
-          : schema
-              .slice(0, SCHEMA_CHANGES_SHOWN)
-              .map((change) => `<code>${cut(change, 60)}</code>`)
-              .join('<br>') +
-            (schema.length > SCHEMA_CHANGES_SHOWN
-              ? `<br><sub>and ${schema.length - SCHEMA_CHANGES_SHOWN} more</sub>`
-              : '')
-    );
-  }
-  cells.push(link);
-  return `<tr>${cells.map((cell) => (cell.startsWith('<td') ? cell : `<td>${cell}</td>`)).join('')}</tr>`;
+  const cell = (html: string, span = 1) =>
+    `<td${span > 1 ? ` colspan="${span}"` : ''}>${html}</td>`;
+  const note = missingFigures(row);
+  const figures =
+    note !== undefined
+      ? cell(note, 5)
+      : [
+          rowsCell(row),
+          flagged(report.columns_different),
+          pkCell(report.pk_nulls, row.pkNulls),
+          pkCell(report.pk_duplicates, row.pkDuplicates),
+          schemaCell(row)
+        ]
+          .map((html) => cell(html))
+          .join('');
+  return `<tr>${cell(`${cue} <strong>${label}</strong>`)}${cell(
+    `<code>${cut(report.prod)}</code><br>→&nbsp;<code>${cut(report.pr)}</code>`
+  )}${figures}${cell(report.url ? `<a href="${escape(report.url)}">Open</a>` : '–')}</tr>`;
 }
 
 const RESULT_HEADERS = [
@@ -251,14 +264,17 @@ function resultsSection(results: RunResults, outcome: Outcome): string {
   );
   if (results.incomplete)
     parts.push(
-      '<p>⚠️ Datafold listed more data diffs than the action reads (20 pages): these results may be incomplete.</p>'
+      `<p>⚠️ Datafold listed more data diffs than the action reads (${MAX_PAGES} pages): these results may be incomplete.</p>`
     );
   if (failOn.length > 0) {
     const hits = tripped(rows, failOn).length;
+    const gate = `<code>fail-on: ${escape(failOn.join(', '))}</code>`;
     parts.push(
-      `<p>${hits > 0 ? '⛔' : '✅'} <code>fail-on: ${escape(failOn.join(', '))}</code>: ${
-        hits > 0 ? `tripped by ${plural(hits, 'data diff')}` : 'passed'
-      }.</p>`
+      hits > 0
+        ? `<p>⛔ ${gate}: tripped by ${plural(hits, 'data diff')}.</p>`
+        : results.incomplete
+          ? `<p>⚠️ ${gate}: could not be checked on every diff, so the step failed.</p>`
+          : `<p>✅ ${gate}: passed.</p>`
     );
   }
   if (rows.length === 0) return parts.join('\n');

@@ -196,6 +196,7 @@ describe('results of an ended run', () => {
       expect(lists).toEqual(Array.from({ length: 20 }, (_, i) => dataDiffsOf(1001, i + 1)));
       expect(result.outputs.results).toBe('[]');
       expect(result.summary).toContain('these results may be incomplete');
+      expect(result.summary).toContain('could not be checked on every diff, so the step failed');
     },
     40_000
   );
