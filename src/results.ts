@@ -156,7 +156,7 @@ export function problemsFirst(rows: DiffRow[]): DiffRow[] {
 }
 
 /** How a diff is named in messages: its PR table, and the production table it was diffed with. */
-export const tableName = ({ report }: DiffRow) =>
+const tableName = ({ report }: DiffRow) =>
   report.prod === report.pr || report.prod === '' ? report.pr : `${report.pr} (vs ${report.prod})`;
 
 const NAMED_IN_MESSAGE = 10;

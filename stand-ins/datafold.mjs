@@ -443,7 +443,7 @@ const SAME_SCHEMA = {
  * (ApiDataDiffSummaryForDone) with figures that fit the result, failed with an error, or running.
  * @param {DiffResult | null} result
  */
-export function summaryFor(result) {
+function summaryFor(result) {
   if (result === null) return { status: 'running' };
   if (result === 'error')
     return {

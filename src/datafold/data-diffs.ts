@@ -9,7 +9,7 @@ import type { DatafoldHttp } from './http.js';
 const nullable = <T extends z.core.SomeType>(schema: T) => z.optional(z.nullable(schema));
 const pair = z.tuple([z.int(), z.int()]);
 
-export const DIFF_RESULTS = [
+const DIFF_RESULTS = [
   'error',
   'bad-pks',
   'different',
