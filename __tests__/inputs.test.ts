@@ -21,6 +21,7 @@ const valid: RawInputs = {
   'on-missing-run': 'warn',
   wait: 'false',
   'wait-timeout-minutes': '60',
+  'fail-on': '',
   'dry-run': 'false'
 };
 
@@ -49,6 +50,7 @@ describe('parseInputs', () => {
           'on-missing-run': 'trigger',
           wait: 'True',
           'wait-timeout-minutes': '1.5',
+          'fail-on': 'different, bad-pks\nerror,different',
           'dry-run': 'TRUE'
         },
         '/work'
@@ -69,6 +71,7 @@ describe('parseInputs', () => {
       onMissingRun: 'trigger',
       wait: true,
       waitTimeoutMinutes: 1.5,
+      failOn: ['different', 'bad-pks', 'error'],
       dryRun: true
     });
   });
@@ -78,12 +81,13 @@ describe('parseInputs', () => {
       { ...valid, 'on-missing-run': '', wait: '', 'wait-timeout-minutes': '', 'dry-run': '' },
       '/w'
     );
-    expect([inputs.onMissingRun, inputs.wait, inputs.waitTimeoutMinutes, inputs.dryRun]).toEqual([
-      'warn',
-      false,
-      60,
-      false
-    ]);
+    expect([
+      inputs.onMissingRun,
+      inputs.wait,
+      inputs.waitTimeoutMinutes,
+      inputs.failOn,
+      inputs.dryRun
+    ]).toEqual(['warn', false, 60, [], false]);
   });
 
   it.each([
@@ -145,6 +149,18 @@ describe('parseInputs', () => {
     [
       { 'api-key': '' },
       'GitHub does not pass secrets to workflows triggered by pull requests from forks'
+    ],
+    [
+      { wait: 'true', 'fail-on': 'different,bad_pks' },
+      'Input "fail-on": "bad_pks" is not a result it can fail on: use one or more of different, bad-pks, missing-pks, error, empty (comma or newline separated)'
+    ],
+    [
+      { wait: 'true', 'fail-on': 'identical\nDifferent' },
+      'Input "fail-on": "identical", "Different" are not results it can fail on'
+    ],
+    [
+      { 'fail-on': 'different' },
+      'Input "fail-on": results are known only once the CI run has ended: set "wait: true" too, or remove "fail-on"'
     ]
   ])('refuses %j, naming the input, the value and what is accepted', (overrides, message) => {
     expect(problem(overrides)).toContain(message);

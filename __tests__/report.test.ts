@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { setOutputs, writeSummary, type Outcome } from '../src/report.js';
+import type { DiffRow, RunResults } from '../src/results.js';
 
 // One directory for the file: core.summary keeps the first summary path it sees.
 const dir = mkdtempSync(path.join(os.tmpdir(), 'report-'));
@@ -21,6 +22,13 @@ afterAll(() => {
 });
 
 const read = (name: string) => readFileSync(path.join(dir, name), 'utf8');
+/** GITHUB_OUTPUT's `name<<delimiter` blocks as name → value. */
+const readOutputs = () =>
+  Object.fromEntries(
+    [...read('GITHUB_OUTPUT').matchAll(/^([a-z-]+)<<(\S+)\n([^]*?)\n?\2$/gm)].map(
+      ([, name, , value]) => [name, value]
+    )
+  );
 const entry = (i: number) => ({
   prod: `P.T${i}`,
   pr: `PR.T${i}`,
@@ -41,7 +49,9 @@ describe('setOutputs', () => {
       'diff-count',
       'ci-run-id',
       'run-id',
-      'run-status'
+      'run-status',
+      'results',
+      'result-counts'
     ]);
   });
 
@@ -116,5 +126,98 @@ describe('writeSummary', () => {
     expect(read('GITHUB_STEP_SUMMARY')).toContain(
       '<strong>Failed</strong>: Datafold refused &#60;it&#62;'
     );
+  });
+});
+
+describe('the results section', () => {
+  const HOST = 'https://app.datafold.com';
+  const diff = (id: number, result: DiffRow['report']['result'], name = `T${id}`): DiffRow => ({
+    report: {
+      prod: `PROD.${name}`,
+      pr: `PR.${name}`,
+      diff_id: id,
+      status: 'done',
+      result,
+      url: `${HOST}/datadiffs/${id}/overview`,
+      rows_total: 2000,
+      rows_different: result === 'different' ? 3 : 0,
+      columns_different: result === 'different' ? 1 : 0,
+      pk_nulls: 0,
+      pk_duplicates: 0,
+      schema_changes: 0
+    }
+  });
+  const ran = (rows: DiffRow[], incomplete = false): RunResults => ({
+    ciRunId: 7,
+    host: HOST,
+    readable: true,
+    rows,
+    incomplete
+  });
+
+  it('sets results and result-counts, empty when the results could not be read', () => {
+    setOutputs({ submitted: true, results: ran([diff(1, 'different'), diff(2, 'identical')]) });
+    const text = readOutputs();
+    expect(JSON.parse(text.results)).toEqual([
+      diff(1, 'different').report,
+      diff(2, 'identical').report
+    ]);
+    expect(JSON.parse(text['result-counts'])).toEqual({ different: 1, identical: 1 });
+    setOutputs({
+      submitted: true,
+      results: { ciRunId: 7, host: HOST, readable: false, reason: 'HTTP 403' }
+    });
+    expect([readOutputs().results, readOutputs()['result-counts']]).toEqual(['', '']);
+  });
+
+  it('shows the counts, the gate, and problems first, cut with a count of the rest', async () => {
+    const rows = [
+      ...Array.from({ length: 40 }, (_, i) => diff(i + 1, 'identical')),
+      diff(41, 'different'),
+      diff(42, 'error')
+    ];
+    await writeSummary({ submitted: true, results: ran(rows), failOn: ['different'] });
+    const html = read('GITHUB_STEP_SUMMARY');
+    expect(html).toContain(
+      '<strong>Datafold CI run 7</strong>: 42 data diffs — ❌ 1 error · 🟠 1 different · ✅ 40 identical'
+    );
+    expect(html).toContain('⛔ <code>fail-on: different</code>: tripped by 1 data diff.');
+    const firstRows = html.match(/<tr><td>[^<]*<strong>[A-Za-z ]+<\/strong>/g) ?? [];
+    expect(firstRows.slice(0, 3).map((cell) => cell.replace(/.*<strong>|<\/strong>/g, ''))).toEqual(
+      ['Error', 'Different', 'Identical']
+    );
+    expect(html).toContain('<strong>3</strong> of 2,000 <sub>(0.15 %)</sub>');
+    expect(html).toContain('… and 12 more data diffs, all identical');
+  });
+
+  it('stays well under GitHub’s 1 MiB summary limit, whatever Datafold sends', async () => {
+    const huge = 'X'.repeat(100_000);
+    const rows = Array.from({ length: 2000 }, (_, i) => ({
+      ...diff(i, 'error', `${huge}${i}`),
+      error: huge,
+      schemaChanges: Array.from({ length: 500 }, () => `+${huge}`)
+    }));
+    await writeSummary({ submitted: true, results: ran(rows, true) });
+    const html = read('GITHUB_STEP_SUMMARY');
+    expect(Buffer.byteLength(html)).toBeLessThan(100_000);
+    expect(html).toContain('these results may be incomplete');
+    expect(html).toContain('… and 1,970 more data diffs');
+  });
+
+  it('says when the results could not be read, and what that means for the step', async () => {
+    const results: RunResults = { ciRunId: 7, host: HOST, readable: false, reason: 'HTTP <403>' };
+    await writeSummary({ submitted: true, results, prUrl: 'https://github.com/o/r/pull/4' });
+    let html = read('GITHUB_STEP_SUMMARY');
+    expect(html).toContain(
+      '⚠️ The results of Datafold CI run 7 could not be read: HTTP &#60;403&#62;'
+    );
+    expect(html).toContain(
+      `<a href="${HOST}">Datafold</a> or on the <a href="https://github.com/o/r/pull/4">pull request</a>`
+    );
+    expect(html).toContain('does not depend on them');
+    writeFileSync(path.join(dir, 'GITHUB_STEP_SUMMARY'), '');
+    await writeSummary({ submitted: true, results, failOn: ['error'] });
+    html = read('GITHUB_STEP_SUMMARY');
+    expect(html).toContain('<code>fail-on</code> could not be checked, so the step failed.');
   });
 });

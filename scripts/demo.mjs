@@ -2,9 +2,13 @@
 /**
  * `npm run demo`: the quick start, offline. Runs the committed bundle (dist/index.cjs) as a
  * runner would, on GitHub's example `pull_request` `opened` event, against loopback stand-ins
- * for Datafold and GitHub, then shows what the action reported and what Datafold received.
- * Nothing leaves the machine; no git checkout or token is needed.
+ * for Datafold and GitHub, with the default inputs and `wait: true`: it submits, follows the CI
+ * run to its end and reads each diff's results. Then it shows what the action reported and
+ * what each stand-in received. Nothing leaves the machine; no git checkout or token is needed.
+ * `npm run demo -- --summary FILE` also writes the job summary (HTML) to FILE.
  */
+import { writeFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
 import { startDatafold } from '../stand-ins/datafold.mjs';
 import { startGitHub, webhookExample } from '../stand-ins/github.mjs';
 import { parseWorkflowCommands, prepareRun, runAction } from '../stand-ins/runner.mjs';
@@ -26,14 +30,27 @@ const DIFFS_JSON = `[
     "prod": "ANALYTICS.PROD.CUSTOMERS",
     "pr": "ANALYTICS.PR_2.CUSTOMERS",
     "pk": ["CUSTOMER_ID"]
-  }
+  },
+  { "prod": "ANALYTICS.PROD.PAYMENTS", "pr": "ANALYTICS.PR_2.PAYMENTS", "pk": ["PAYMENT_ID"] },
+  { "prod": "ANALYTICS.PROD.PRODUCTS", "pr": "ANALYTICS.PR_2.PRODUCTS", "pk": ["SKU"] }
 ]
 `;
 
+const { values: args } = parseArgs({ options: { summary: { type: 'string' } } });
+
 const payload = webhookExample('pull_request', (p) => p.action === 'opened');
 const pull = payload.pull_request;
-const datafold = await startDatafold({ apiKey: API_KEY, configIds: [CI_CONFIG_ID] });
-// Serves the PR in case the action asks; with the skip marker off it should not need to.
+// Datafold learnt of the pull request from its GitHub integration, so a CI run waits for its
+// head commit; it runs for a moment, then each diff has its outcome.
+const datafold = await startDatafold({
+  apiKey: API_KEY,
+  configIds: [CI_CONFIG_ID],
+  waitingPrs: [{ pr_num: pull.number, pr_sha: pull.head.sha }],
+  statusSequence: ['running', 'done'],
+  diffOutcomes: [{ result: 'different' }, { result: 'identical' }, { result: 'bad-pks' }, {}]
+});
+// Serves the head commit's message, which the default skip marker needs (the demo has no
+// git checkout), and the PR in case the action asks.
 const github = await startGitHub({
   pulls: [
     {
@@ -57,8 +74,10 @@ try {
       host: datafold.url,
       'ci-config-id': String(CI_CONFIG_ID),
       diffs: 'diffs.json',
-      'skip-marker': '' // the marker needs the last commit message: off, so no git or GitHub is needed
-    }
+      wait: 'true'
+    },
+    // Polls every 0.5 s instead of 5 s, so the demo does not sit idle.
+    env: { DATAFOLD_CI_ACTION_POLL_INTERVAL_MS: '500' }
   });
   try {
     heading(`Running dist/index.cjs on a pull_request event (PR #${pull.number})`);
@@ -71,13 +90,15 @@ try {
     for (const [name, value] of Object.entries(outputs)) console.log(`${name}=${value}`);
     heading('Job summary');
     console.log(summary.trim() || '(empty)');
+    if (args.summary) await writeFile(args.summary, summary);
     heading(`Requests Datafold received (${datafold.requests.length})`);
-    for (const { method, path, headers, json, body } of datafold.requests) {
+    for (const { method, path, headers, json } of datafold.requests) {
       console.log(`${method} ${path}`);
+      if (method !== 'POST') continue;
       for (const [name, value] of Object.entries(headers)) {
         console.log(`${name}: ${name === 'authorization' ? 'Key ***' : value}`);
       }
-      console.log(`\n${json === undefined ? body : JSON.stringify(json, null, 2)}\n`);
+      console.log(`\n${JSON.stringify(json, null, 2)}\n`);
     }
     heading(`Requests GitHub received (${github.requests.length})`);
     for (const { method, path } of github.requests) console.log(`${method} ${path}`);

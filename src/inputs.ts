@@ -3,6 +3,7 @@ import path from 'node:path';
 // zod's functional build: every start loads it, and it is lighter than the chained API.
 import * as z from 'zod/mini';
 import { ActionError } from './errors.js';
+import { FAIL_ON, type FailOn } from './results.js';
 import { guardSecrets, MIN_SECRET_LENGTH } from './secrets.js';
 
 export const DEFAULT_HOST = 'https://app.datafold.com';
@@ -38,6 +39,7 @@ export interface Inputs {
   onMissingRun: OnMissingRun;
   wait: boolean;
   waitTimeoutMinutes: number;
+  failOn: FailOn[];
   dryRun: boolean;
 }
 
@@ -57,6 +59,7 @@ const INPUT_NAMES = [
   'on-missing-run',
   'wait',
   'wait-timeout-minutes',
+  'fail-on',
   'dry-run'
 ] as const;
 
@@ -123,6 +126,21 @@ const items = (separator: RegExp, trim = true) =>
         .filter((item) => item.trim() !== '')
     )
   );
+
+/** Results that fail the step; an unknown one is named, with the accepted ones. */
+const failOn = z.pipe(
+  items(/[,\n]/),
+  z.transform((values: string[], ctx) => {
+    const unknown = values.filter((value) => !(FAIL_ON as readonly string[]).includes(value));
+    if (unknown.length === 0) return [...new Set(values)] as FailOn[];
+    ctx.issues.push({
+      code: 'custom',
+      input: values,
+      message: `${unknown.map((value) => `"${value}"`).join(', ')} ${unknown.length === 1 ? 'is not a result' : 'are not results'} it can fail on: use one or more of ${FAIL_ON.join(', ')} (comma or newline separated)`
+    });
+    return z.NEVER;
+  })
+);
 
 const LOOPBACK_HOST = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
 
@@ -224,6 +242,7 @@ const schema = z.object({
     minutes,
     'use a number of minutes greater than 0 and at most 360, in decimal digits (e.g. 30 or 1.5)'
   ),
+  'fail-on': failOn,
   'dry-run': boolean(false)
 });
 
@@ -260,6 +279,12 @@ function combinationProblems(raw: RawInputs): string[] {
   for (const [name, what, fix] of SECRET_INPUTS) {
     const problem = secretProblem(raw[name], what, fix);
     if (problem) problems.push(`Input "${name}": ${problem}`);
+  }
+  // The results exist only once the run has ended, which only `wait` sees.
+  if (raw['fail-on'].trim() !== '' && !TRUE_VALUES.includes(raw.wait)) {
+    problems.push(
+      'Input "fail-on": results are known only once the CI run has ended: set "wait: true" too, or remove "fail-on"'
+    );
   }
   return problems;
 }
@@ -311,6 +336,7 @@ export function parseInputs(raw: RawInputs, workspace: string): Inputs {
     onMissingRun: value['on-missing-run'],
     wait: value.wait,
     waitTimeoutMinutes: value['wait-timeout-minutes'],
+    failOn: value['fail-on'],
     dryRun: value['dry-run']
   };
 }

@@ -9,6 +9,7 @@ import { parseInputs, readRawInputs, type Inputs } from './inputs.js';
 import { loadDiffs } from './load-diffs.js';
 import { findPullRequest, gatherRuleFacts, PullRequestSource } from './pull-request.js';
 import { setOutputs, writeSummary, type Outcome } from './report.js';
+import { gateFailure } from './results.js';
 import { findSkip, thresholdSkip, type Skip } from './rules.js';
 import { readRunnerContext } from './runner-context.js';
 import { submitDiffs } from './submit.js';
@@ -72,7 +73,8 @@ export async function run(): Promise<void> {
     if (overThreshold) return skip(outcome, overThreshold);
     if (inputs.dryRun) return skip(outcome, dryRun(inputs, pr.number, entries));
 
-    const api = new DatafoldApi(new DatafoldHttp(inputs.host, inputs.apiKey), inputs.ciConfigId);
+    const http = new DatafoldHttp(inputs.host, inputs.apiKey);
+    const api = new DatafoldApi(http, inputs.ciConfigId);
     const result = await stage('Submit', () =>
       submitDiffs(api, pr, entries, inputs.onMissingRun, source, inputs.wait)
     );
@@ -89,11 +91,18 @@ export async function run(): Promise<void> {
       outcome.runStatus = await stage('Wait', () =>
         waitForRun(api, headSha, waitTiming(inputs.waitTimeoutMinutes))
       );
+      // Read whatever the run's status: a failed run's diffs show why it failed.
+      const { readRunResults } = await import('./read-results.js');
+      outcome.failOn = inputs.failOn;
+      const results = await stage('Results', () => readRunResults(http, outcome.ciRunId ?? null));
+      outcome.results = results;
+      const gate = gateFailure(results, inputs.failOn);
       if (outcome.runStatus !== 'done') {
         throw new ActionError(
-          `Datafold CI run ${outcome.ciRunId ?? ''} ended ${outcome.runStatus}: see the run in Datafold for why.`
+          `Datafold CI run ${outcome.ciRunId ?? ''} ended ${outcome.runStatus}: see the run in Datafold for why.${gate ? ` ${gate}` : ''}`
         );
       }
+      if (gate) throw new ActionError(gate);
     }
   } catch (error) {
     // After a cancellation, whatever the abandoned stage throws is moot: the first failure wins.

@@ -4,7 +4,10 @@
  * model that matters to the action: a CI run waits for diffs per pull request, a submit
  * consumes it (so a second submit gets nulls, which is how double submissions show), the
  * trigger endpoint creates one, and submitted runs move through a status sequence as they
- * are polled. Error bodies have FastAPI's shapes, as Datafold's do.
+ * are polled. Each submitted entry becomes a data diff of the run, served as Datafold's
+ * data-diffs API does (data-diffs.yml in its OpenAPI): the list pages and filters by
+ * `ci_run_id`, and each diff has its `summary_results` (done, failed or running).
+ * Error bodies have FastAPI's shapes, as Datafold's do.
  */
 import { STATUS_CODES } from 'node:http';
 import { startServer } from './server.mjs';
@@ -48,20 +51,51 @@ import { startServer } from './server.mjs';
  */
 
 /**
+ * How a data diff turns out. `summary` replaces the `summary_results` answer made from `result`.
+ * @typedef {object} DiffOutcome
+ * @property {DiffResult | null} [result]  default 'identical'
+ * @property {string} [status]  the diff's JobStatus (default 'done', 'failed' for 'error', 'processing' for null)
+ * @property {unknown} [summary]
+ */
+
+/** @typedef {'error' | 'bad-pks' | 'different' | 'missing-pks' | 'identical' | 'empty'} DiffResult */
+
+/**
+ * A data diff as the stand-in keeps it.
+ * @typedef {object} DataDiff
+ * @property {number} id
+ * @property {number | null} ci_run_id
+ * @property {string} prod
+ * @property {string} pr
+ * @property {DiffResult | null} result
+ * @property {string} status
+ * @property {unknown} summary  the summary_results answer
+ */
+
+/**
+ * A data diff of another run, already in Datafold before the action's run.
+ * @typedef {DiffOutcome & { ci_run_id: number | null, prod?: string, pr?: string }} OtherDiff
+ */
+
+/**
  * @typedef {object} DatafoldOptions
  * @property {string} [apiKey]  the key `Authorization: Key <apiKey>` must carry (default 'test-api-key')
  * @property {number[]} [configIds]  known CI config ids (default: any)
  * @property {Array<number | WaitingRun>} [waitingPrs]  PRs with a CI run waiting (default: every PR, once)
  * @property {string[]} [statusSequence]  statuses a submitted run reports, one step per listing (default ['done'])
+ * @property {DiffOutcome[]} [diffOutcomes]  how the data diffs of each submission turn out, by entry (default: identical)
+ * @property {OtherDiff[]} [otherDiffs]  data diffs of other runs, created first
+ * @property {boolean} [ignoreRunFilter]  list every run's diffs whatever `ci_run_id` asks, as a server may that does not know the filter
  */
 
 /**
  * @typedef {import('./server.mjs').Server & {
- *   state: { runs: CiRun[], accepted: Submission[], waiting: Map<number, CiRun> }
+ *   state: { runs: CiRun[], accepted: Submission[], waiting: Map<number, CiRun>, dataDiffs: DataDiff[] }
  * }} Datafold
  */
 
 const CI_PATH = /^\/api\/v1\/ci\/([^/]+)\/([^/]+)$/;
+const DATADIFFS_PATH = /^\/api\/v1\/datadiffs(?:\/([^/]+)\/summary_results)?$/;
 const SUBMIT_FIELDS = ['prod', 'pr', 'pk'];
 const TRIGGER_FIELDS = ['pr_number', 'base_branch', 'base_sha', 'pr_sha', 'pr_branch'];
 
@@ -70,14 +104,24 @@ const TRIGGER_FIELDS = ['pr_number', 'base_branch', 'base_sha', 'pr_sha', 'pr_br
  * @returns {Promise<Datafold>}
  */
 export async function startDatafold(options = {}) {
-  const { apiKey = 'test-api-key', configIds, waitingPrs, statusSequence = ['done'] } = options;
+  const {
+    apiKey = 'test-api-key',
+    configIds,
+    waitingPrs,
+    statusSequence = ['done'],
+    diffOutcomes = [],
+    otherDiffs = [],
+    ignoreRunFilter = false
+  } = options;
   const state = {
     /** @type {CiRun[]} oldest first */
     runs: [],
     /** @type {Submission[]} */
     accepted: [],
     /** @type {Map<number, CiRun>} the run waiting for diffs, by PR number */
-    waiting: new Map()
+    waiting: new Map(),
+    /** @type {DataDiff[]} oldest first */
+    dataDiffs: []
   };
   // Without `waitingPrs` every PR starts with a run waiting; remember whose was used up.
   const everyPrWaits = waitingPrs === undefined;
@@ -104,6 +148,30 @@ export async function startDatafold(options = {}) {
     return run;
   }
   for (const pr of waitingPrs ?? []) createRun(typeof pr === 'number' ? { pr_num: pr } : pr);
+
+  /**
+   * @param {number | null} ciRunId
+   * @param {string} prod
+   * @param {string} pr
+   * @param {DiffOutcome} outcome
+   */
+  function createDataDiff(ciRunId, prod, pr, outcome) {
+    const result = outcome.result === undefined ? 'identical' : outcome.result;
+    const status =
+      outcome.status ?? (result === null ? 'processing' : result === 'error' ? 'failed' : 'done');
+    state.dataDiffs.push({
+      id: 70001 + state.dataDiffs.length,
+      ci_run_id: ciRunId,
+      prod,
+      pr,
+      result,
+      status,
+      summary: outcome.summary ?? summaryFor(result)
+    });
+  }
+  otherDiffs.forEach((diff, i) =>
+    createDataDiff(diff.ci_run_id, diff.prod ?? `PROD.OTHER_${i}`, diff.pr ?? `PR.OTHER_${i}`, diff)
+  );
 
   /** @param {number} prNum */
   function takeWaitingRun(prNum) {
@@ -133,6 +201,9 @@ export async function startDatafold(options = {}) {
     if (!run) return { status: 200, json: { ci_run_id: null, run_id: null } };
     run.run_id = nextRunId++;
     state.accepted.push({ configId, prNum, diffs, ci_run_id: run.id, run_id: run.run_id });
+    diffs.forEach((entry, i) =>
+      createDataDiff(run.id, entry.prod, entry.pr, diffOutcomes[i] ?? {})
+    );
     return { status: 200, json: { ci_run_id: run.id, run_id: run.run_id } };
   }
 
@@ -191,6 +262,8 @@ export async function startDatafold(options = {}) {
    * @returns {import('./server.mjs').Route}
    */
   function route(method, url) {
+    const dataDiffs = dataDiffRoute(method, url);
+    if (dataDiffs) return dataDiffs;
     const match = CI_PATH.exec(url.pathname);
     if (!match)
       return { kind: 'unknown', handle: () => ({ status: 404, json: { detail: 'Not Found' } }) };
@@ -224,6 +297,70 @@ export async function startDatafold(options = {}) {
       return submit(configId, Number(last), request);
     }
     return { kind, handle };
+  }
+
+  /**
+   * GET /api/v1/datadiffs (paged, filtered by ci_run_id, ordered) and
+   * GET /api/v1/datadiffs/{id}/summary_results.
+   * @param {string} method
+   * @param {URL} url
+   * @returns {import('./server.mjs').Route | undefined}
+   */
+  function dataDiffRoute(method, url) {
+    const match = DATADIFFS_PATH.exec(url.pathname);
+    if (!match) return undefined;
+    const [, rawId] = match;
+    /** @param {RecordedRequest} request @returns {Reply} */
+    function handle(request) {
+      if (method !== 'GET') return { status: 405, json: { detail: 'Method Not Allowed' } };
+      if (request.headers.authorization !== `Key ${apiKey}`)
+        return { status: 401, json: { detail: 'Invalid API key' } };
+      if (rawId === undefined) return listDataDiffs(url.searchParams);
+      if (!isId(rawId))
+        return invalid([
+          ['path', 'datadiff_id'],
+          'value is not a valid integer',
+          'type_error.integer'
+        ]);
+      const diff = state.dataDiffs.find(({ id }) => id === Number(rawId));
+      return diff
+        ? { status: 200, json: diff.summary }
+        : { status: 404, json: { detail: 'Not found' } };
+    }
+    return { kind: rawId === undefined ? 'datadiffs' : 'summary', handle };
+  }
+
+  /** @param {URLSearchParams} query @returns {Reply} */
+  function listDataDiffs(query) {
+    const page = query.get('page') ?? '1';
+    const pageSize = query.get('page_size') ?? '100';
+    const bad = [
+      ...(isId(page) ? [] : [['query', 'page']]),
+      ...(isId(pageSize) ? [] : [['query', 'page_size']])
+    ].map(
+      (loc) => /** @type {Problem} */ ([loc, 'value is not a valid integer', 'type_error.integer'])
+    );
+    if (bad.length > 0) return invalid(...bad);
+    // "All fields support multiple items, using just comma delimiter."
+    const runs = query.get('ci_run_id')?.split(',').map(Number);
+    const orderBy = /** @type {'id' | 'ci_run_id'} */ (query.get('order_by') ?? 'id');
+    const direction = query.get('sort_order') === 'desc' ? -1 : 1;
+    const key = (/** @type {DataDiff} */ diff) => diff[orderBy] ?? -Infinity;
+    const listed = state.dataDiffs
+      .filter((diff) => ignoreRunFilter || !runs || runs.includes(diff.ci_run_id ?? NaN))
+      .sort((a, b) => direction * (key(a) - key(b) || a.id - b.id));
+    const size = Number(pageSize);
+    const number = Number(page);
+    return {
+      status: 200,
+      json: {
+        page: number,
+        page_size: size,
+        count: listed.length,
+        total_pages: Math.ceil(listed.length / size),
+        results: listed.slice((number - 1) * size, number * size).map(dataDiffJson)
+      }
+    };
   }
 
   const server = await startServer({
@@ -263,3 +400,97 @@ function missingFields(value, fields, loc) {
 
 /** @param {string} text */
 const isId = (text) => /^\d+$/.test(text);
+
+/**
+ * A data diff as the list endpoint returns it (ApiDataDiffFull: the required fields, the CI ones
+ * and those a reader of the list needs).
+ * @param {DataDiff} diff
+ */
+function dataDiffJson(diff) {
+  return {
+    id: diff.id,
+    kind: 'in_db',
+    source: 'ci',
+    data_source1_id: 7,
+    data_source2_id: 7,
+    table1: diff.prod.split('.'),
+    table2: diff.pr.split('.'),
+    pk_columns: ['ID'],
+    include_columns: [],
+    exclude_columns: [],
+    ci_run_id: diff.ci_run_id,
+    status: diff.status,
+    result: diff.result,
+    done: diff.result !== null,
+    archived: false,
+    purged: false,
+    result_revisions: {}
+  };
+}
+
+const NO_PK_PROBLEMS = { nulls: [0, 0], dupes: [0, 0], exclusives: [0, 0] };
+const SAME_SCHEMA = {
+  columns_mismatched: [0, 0],
+  column_type_mismatches: 0,
+  column_reorders: 0,
+  column_counts: [8, 8],
+  column_type_differs: [],
+  exclusive_columns: [[], []]
+};
+
+/**
+ * The summary_results answer Datafold gives for a diff with `result`: the done variant
+ * (ApiDataDiffSummaryForDone) with figures that fit the result, failed with an error, or running.
+ * @param {DiffResult | null} result
+ */
+function summaryFor(result) {
+  if (result === null) return { status: 'running' };
+  if (result === 'error')
+    return {
+      status: 'failed',
+      error: {
+        error_type: 'QueryError',
+        error_value: "SQL compilation error: Object 'ANALYTICS.PR_2.ORDERS' does not exist.",
+        is_retryable: false
+      }
+    };
+  const rows = result === 'empty' ? 0 : 1000;
+  /** @type {Record<string, any>} */
+  const summary = {
+    status: 'done',
+    pks: { total_rows: [rows, rows], distincts: [rows, rows], ...NO_PK_PROBLEMS },
+    dependencies: [],
+    schema: SAME_SCHEMA,
+    materialized_results: {},
+    values: {
+      total_rows: rows,
+      rows_with_differences: 0,
+      total_values: rows * 8,
+      values_with_differences: 0,
+      compared_columns: 8,
+      columns_with_differences: 0,
+      columns_diff_stats: []
+    }
+  };
+  if (result === 'different') {
+    summary.values = {
+      ...summary.values,
+      rows_with_differences: 12,
+      values_with_differences: 15,
+      columns_with_differences: 2,
+      columns_diff_stats: [
+        { column_name: 'AMOUNT', match: 98.9, values_different: 11 },
+        { column_name: 'STATUS', match: 99.6, values_different: 4 }
+      ]
+    };
+    summary.schema = {
+      ...SAME_SCHEMA,
+      columns_mismatched: [1, 1],
+      column_counts: [8, 8],
+      exclusive_columns: [['LEGACY_ID'], ['DISCOUNT']]
+    };
+  }
+  if (result === 'bad-pks') summary.pks = { ...summary.pks, nulls: [0, 2], dupes: [0, 5] };
+  if (result === 'missing-pks') summary.pks = { ...summary.pks, exclusives: [3, 0] };
+  return summary;
+}

@@ -9,13 +9,16 @@ import { webhookExample } from '../../stand-ins/github.mjs';
 import { TEST_GITHUB_TOKEN } from '../../stand-ins/runner.mjs';
 import {
   arrivals,
+  dataDiffsOf,
   errors,
   expectFailure,
   expectSuccess,
   outputs,
   runsOf,
   sent,
+  sentInOrder,
   SUBMIT,
+  summaryOf,
   TRIGGER,
   times,
   visibleLines,
@@ -245,8 +248,21 @@ describe('wait', () => {
 
     if (code === 0) expectSuccess(result);
     else expectFailure(result, [`Datafold CI run 1001 ended ${final}`]);
-    expect(result.outputs).toEqual(outputs({ 'run-status': final }));
-    expect(sent(datafold)).toEqual([SUBMIT, ...times(3, runsOf())]);
+    expect(result.outputs).toEqual(
+      outputs({
+        'run-status': final,
+        results: expect.stringContaining('"result":"identical"') as unknown as string,
+        'result-counts': '{"identical":2}'
+      })
+    );
+    // Whatever the run's status, its results are read once it has ended.
+    expect(sentInOrder(datafold)).toEqual([
+      SUBMIT,
+      ...times(3, runsOf()),
+      dataDiffsOf(1001),
+      summaryOf(70001),
+      summaryOf(70002)
+    ]);
     expect(visibleLines(result)).toEqual(
       expect.arrayContaining(['CI run 1001: running', expect.stringContaining(`ended: ${final}`)])
     );

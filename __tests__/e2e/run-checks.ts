@@ -1,5 +1,5 @@
 /**
- * Assertions the Datafold protocol and fault scenarios share: the eight outputs, what a
+ * Assertions the Datafold protocol and fault scenarios share: the outputs, what a
  * stand-in received, a clean failure (one error, no stack trace, no key), request timing.
  */
 import { expect } from '@jest/globals';
@@ -15,12 +15,14 @@ export type Outputs = Record<
   | 'diff-count'
   | 'ci-run-id'
   | 'run-id'
-  | 'run-status',
+  | 'run-status'
+  | 'results'
+  | 'result-counts',
   string
 >;
 
 /**
- * The eight outputs of a plain successful submission (Datafold's first CI run) of `pr`,
+ * The outputs of a plain successful submission (Datafold's first CI run) of `pr`,
  * PR #2 of the scenarios by default, with `overrides`.
  */
 export function outputs(
@@ -36,6 +38,8 @@ export function outputs(
     'ci-run-id': '1001',
     'run-id': '5001',
     'run-status': '',
+    results: '',
+    'result-counts': '',
     ...overrides
   };
 }
@@ -73,6 +77,31 @@ export const TRIGGER: Sent = {
 /** The runs request `wait` and the lost-answer check make for a head commit. */
 export function runsOf(sha: string = PR.head.sha): Sent {
   return { method: 'GET', path: `/api/v1/ci/123/runs?pr_sha=${sha}&limit=1`, body: undefined };
+}
+
+/** A page of a CI run's data diffs, as the action lists them once the run has ended. */
+export function dataDiffsOf(ciRunId = 1001, page = 1): Sent {
+  const query = `ci_run_id=${ciRunId}&order_by=ci_run_id&sort_order=desc&page_size=100`;
+  return {
+    method: 'GET',
+    path: `/api/v1/datadiffs?${query}${page > 1 ? `&page=${page}` : ''}`,
+    body: undefined
+  };
+}
+
+/** A data diff's summary, read for the results. */
+export function summaryOf(diffId: number): Sent {
+  return { method: 'GET', path: `/api/v1/datadiffs/${diffId}/summary_results`, body: undefined };
+}
+
+/** What a stand-in received, with the summaries (read concurrently) in id order. */
+export function sentInOrder(server: { requests: RecordedRequest[] }): Sent[] {
+  const requests = sent(server);
+  const summaries = requests.filter(({ path }) => path.endsWith('/summary_results'));
+  const sorted = [...summaries].sort((a, b) => a.path.localeCompare(b.path));
+  return requests.map((request) =>
+    request.path.endsWith('/summary_results') ? sorted[summaries.indexOf(request)] : request
+  );
 }
 
 /** `n` copies of a request, for retried attempts. */

@@ -75,7 +75,7 @@ export class DatafoldApi {
   }
 }
 
-function expect<T>(schema: z.ZodMiniType<T>, json: unknown, what: string): T {
+export function expect<T>(schema: z.ZodMiniType<T>, json: unknown, what: string): T {
   const result = schema.safeParse(json);
   if (result.success) return result.data;
   const problems = result.error.issues.map((issue) => {

@@ -1,0 +1,108 @@
+import * as z from 'zod/mini';
+import { PAGE_SIZE } from '../results.js';
+import { expect } from './api.js';
+import type { DatafoldHttp } from './http.js';
+
+// Datafold's data-diff answers (data-diffs.yml in its OpenAPI), down to the fields the action
+// reads: a field it does not use may be anything, one it uses must have the documented type.
+
+const nullable = <T extends z.core.SomeType>(schema: T) => z.optional(z.nullable(schema));
+const pair = z.tuple([z.int(), z.int()]);
+
+const DIFF_RESULTS = [
+  'error',
+  'bad-pks',
+  'different',
+  'missing-pks',
+  'identical',
+  'empty'
+] as const;
+export type DiffResultName = (typeof DIFF_RESULTS)[number];
+
+const dataDiff = z.object({
+  id: nullable(z.int()),
+  ci_run_id: nullable(z.int()),
+  status: nullable(z.string()),
+  result: nullable(z.enum(DIFF_RESULTS)),
+  table1: nullable(z.array(z.string())),
+  table2: nullable(z.array(z.string())),
+  query1: nullable(z.string()),
+  query2: nullable(z.string())
+});
+const dataDiffPage = z.object({
+  page: z.int(),
+  page_size: z.int(),
+  count: z.int(),
+  total_pages: z.int(),
+  results: z.array(dataDiff)
+});
+
+const summaryDone = z.object({
+  status: z.enum(['done', 'success']),
+  pks: nullable(z.object({ total_rows: pair, nulls: pair, dupes: pair, exclusives: pair })),
+  schema: z.optional(
+    z.object({
+      column_type_mismatches: z.int(),
+      column_type_differs: z.array(z.string()),
+      exclusive_columns: z.array(z.array(z.string()))
+    })
+  ),
+  values: nullable(
+    z.object({
+      total_rows: z.int(),
+      rows_with_differences: z.int(),
+      columns_with_differences: z.int()
+    })
+  )
+});
+const summaryFailed = z.object({
+  status: z.literal('failed'),
+  error: z.record(z.string(), z.unknown())
+});
+const summaryRunning = z.object({ status: z.enum(['running', 'pending']) });
+// By `status`, so that a wrong answer is named by its field, not as "invalid input".
+const summaryResults = z.discriminatedUnion('status', [summaryDone, summaryFailed, summaryRunning]);
+
+export type DataDiff = z.infer<typeof dataDiff>;
+export type DataDiffPage = z.infer<typeof dataDiffPage>;
+export type SummaryResults = z.infer<typeof summaryResults>;
+
+/** Datafold's data-diff API: a CI run's diffs and each diff's summary. */
+export class DataDiffsApi {
+  constructor(private readonly http: DatafoldHttp) {}
+
+  /**
+   * One page of the diffs of a CI run, newest run first. The `ci_run_id` filter is documented
+   * only in prose, so the caller still checks each item's run.
+   */
+  async page(ciRunId: number, page: number): Promise<DataDiffPage> {
+    const query = new URLSearchParams({
+      ci_run_id: String(ciRunId),
+      order_by: 'ci_run_id',
+      sort_order: 'desc',
+      page_size: String(PAGE_SIZE)
+    });
+    if (page > 1) query.set('page', String(page));
+    const response = await this.http.request({
+      method: 'GET',
+      path: `/api/v1/datadiffs?${query}`,
+      what: `listing the data diffs of CI run ${ciRunId} (page ${page})`,
+      notFound: `${this.http.host} has no data diffs API at /api/v1/datadiffs.`
+    });
+    return expect(
+      dataDiffPage,
+      response.json,
+      `Datafold's page ${page} of the data diffs of CI run ${ciRunId}`
+    );
+  }
+
+  async summaryResults(diffId: number): Promise<SummaryResults> {
+    const response = await this.http.request({
+      method: 'GET',
+      path: `/api/v1/datadiffs/${diffId}/summary_results`,
+      what: `reading the results of data diff ${diffId}`,
+      notFound: `there is no data diff ${diffId} on ${this.http.host}.`
+    });
+    return expect(summaryResults, response.json, `Datafold's results of data diff ${diffId}`);
+  }
+}
