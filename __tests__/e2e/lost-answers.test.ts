@@ -11,12 +11,15 @@ import {
   expectSuccess,
   FAILED_AT_DATAFOLD,
   outputs,
+  RESULTS_READ,
   runsOf,
   sent,
+  sentInOrder,
   SUBMIT,
   TRIGGER,
   times,
   visibleLines,
+  WAITED_DONE,
   warnings
 } from './run-checks.js';
 import { PR, scenario } from './scenario.js';
@@ -91,10 +94,8 @@ describe.each(UNKNOWN)('$name, after Datafold took the diffs', ({ fault, problem
     });
 
     expectSuccess(result);
-    expect(result.outputs).toEqual(
-      outputs({ submitted: 'false', 'run-id': '', 'run-status': 'done' })
-    );
-    expect(sent(datafold)).toEqual([SUBMIT, runsOf(), runsOf()]);
+    expect(result.outputs).toEqual(outputs({ ...WAITED_DONE, submitted: 'false', 'run-id': '' }));
+    expect(sentInOrder(datafold)).toEqual([SUBMIT, runsOf(), runsOf(), ...RESULTS_READ]);
     expect(datafold.state.accepted).toHaveLength(1);
     const [warning, ...more] = warnings(result);
     expect(more).toEqual([]);
@@ -121,9 +122,9 @@ describe.each(UNKNOWN)('$name, before Datafold acted', ({ fault, problem }) => {
       });
 
       expectSuccess(result);
-      const polls = wait === 'true' ? [runsOf()] : [];
-      expect(result.outputs).toEqual(outputs({ 'run-status': wait === 'true' ? 'done' : '' }));
-      expect(sent(datafold)).toEqual([SUBMIT, runsOf(), SUBMIT, TRIGGER, SUBMIT, ...polls]);
+      const waited = wait === 'true' ? [runsOf(), ...RESULTS_READ] : [];
+      expect(result.outputs).toEqual(outputs(wait === 'true' ? WAITED_DONE : {}));
+      expect(sentInOrder(datafold)).toEqual([SUBMIT, runsOf(), SUBMIT, TRIGGER, SUBMIT, ...waited]);
       expect(datafold.state.accepted).toHaveLength(1);
       expect(visibleLines(result)).toContainEqual(
         expect.stringContaining(
@@ -145,9 +146,9 @@ describe('turned away: sent again without asking', () => {
       });
 
       expectSuccess(result);
-      expect(result.outputs).toEqual(outputs({ 'run-status': wait === 'true' ? 'done' : '' }));
-      const polls = wait === 'true' ? [runsOf()] : [];
-      expect(sent(datafold)).toEqual([...times(3, SUBMIT), ...polls]);
+      expect(result.outputs).toEqual(outputs(wait === 'true' ? WAITED_DONE : {}));
+      const waited = wait === 'true' ? [runsOf(), ...RESULTS_READ] : [];
+      expect(sentInOrder(datafold)).toEqual([...times(3, SUBMIT), ...waited]);
     }
   );
 });

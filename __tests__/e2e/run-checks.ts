@@ -94,6 +94,16 @@ export function summaryOf(diffId: number): Sent {
   return { method: 'GET', path: `/api/v1/datadiffs/${diffId}/summary_results`, body: undefined };
 }
 
+/** What reading the results of a waited-for run of the default diffs asks Datafold. */
+export const RESULTS_READ: Sent[] = [dataDiffsOf(1001), summaryOf(70001), summaryOf(70002)];
+
+/** The outputs of a waited-for run of the default diffs that ended done, both identical. */
+export const WAITED_DONE: Partial<Outputs> = {
+  'run-status': 'done',
+  results: expect.stringContaining('"result":"identical"') as unknown as string,
+  'result-counts': '{"identical":2}'
+};
+
 /** What a stand-in received, with the summaries (read concurrently) in id order. */
 export function sentInOrder(server: { requests: RecordedRequest[] }): Sent[] {
   const requests = sent(server);
