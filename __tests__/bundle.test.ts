@@ -15,7 +15,7 @@ describe('dist/index.cjs.map', () => {
   it.each([
     ['run', 'src/main.ts'],
     ['validateDiffs', 'src/diffs.ts'],
-    ['readCommitMessage', 'src/git-objects.ts'],
+    ['readLocalCommitMessage', 'src/commit-message.ts'],
     ['findSkip', 'src/rules.ts'],
     ['submitDiffs', 'src/submit.ts'],
     ['setOutputs', 'src/report.ts']
