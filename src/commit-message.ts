@@ -28,7 +28,8 @@ export async function readLocalCommitMessage(
     ({ exitCode, stdout }) => (exitCode === 0 ? stdout.replace(/\n+$/, '') : undefined),
     () => undefined
   );
-  // @actions/exec cannot kill the child: past the deadline the API answers instead.
+  // @actions/exec cannot kill the child: past the deadline the API answers instead (the step
+  // still ends only once git does; the variables above remove the known ways for it to hang).
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<undefined>((resolve) => {
     timer = setTimeout(() => resolve(undefined), GIT_TIMEOUT_MS);
