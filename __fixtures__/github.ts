@@ -1,7 +1,7 @@
 import { jest } from '@jest/globals';
 import type { getCommitMessage as GetCommitMessage } from '../src/github/get-commit-message.js';
 import type { getPull as GetPull } from '../src/github/get-pull.js';
-import type { listPullFiles as ListPullFiles } from '../src/github/list-pull-files.js';
+import type { listPullFilesPage as ListPullFilesPage } from '../src/github/list-pull-files.js';
 import type { listPullsForCommit as ListPullsForCommit } from '../src/github/list-pulls-for-commit.js';
 import type { readLocalCommitMessage as ReadLocalCommitMessage } from '../src/commit-message.js';
 
@@ -9,5 +9,5 @@ import type { readLocalCommitMessage as ReadLocalCommitMessage } from '../src/co
 export const getPull = jest.fn<typeof GetPull>();
 export const listPullsForCommit = jest.fn<typeof ListPullsForCommit>();
 export const getCommitMessage = jest.fn<typeof GetCommitMessage>();
-export const listPullFiles = jest.fn<typeof ListPullFiles>();
+export const listPullFilesPage = jest.fn<typeof ListPullFilesPage>();
 export const readLocalCommitMessage = jest.fn<typeof ReadLocalCommitMessage>();

@@ -15,7 +15,8 @@ jest.unstable_mockModule('../src/github/get-commit-message.js', () => ({
   getCommitMessage: fakes.getCommitMessage
 }));
 jest.unstable_mockModule('../src/github/list-pull-files.js', () => ({
-  listPullFiles: fakes.listPullFiles
+  FILES_PER_PAGE: 100,
+  listPullFilesPage: fakes.listPullFilesPage
 }));
 jest.unstable_mockModule('../src/commit-message.js', () => ({
   readLocalCommitMessage: fakes.readLocalCommitMessage
@@ -43,6 +44,8 @@ const live = {
   changedFiles: 2
 };
 
+const fromEvent = { number: 7, headSha: HEAD, baseRef: 'main', changedFiles: 2 };
+
 function context(eventName: string, payload: Record<string, unknown>): RunnerContext {
   return {
     eventName,
@@ -63,7 +66,7 @@ beforeEach(() => {
   createGitHub = jest.fn(async () => github);
   source = new PullRequestSource(createGitHub, '/w');
   fakes.getPull.mockResolvedValue(live);
-  fakes.listPullFiles.mockResolvedValue({ paths: ['models/a.sql', 'README.md'], listed: 2 });
+  fakes.listPullFilesPage.mockResolvedValue({ paths: ['models/a.sql', 'README.md'], more: false });
   fakes.getCommitMessage.mockResolvedValue('from the API');
   fakes.readLocalCommitMessage.mockResolvedValue(undefined);
 });
@@ -106,8 +109,6 @@ describe('findPullRequest', () => {
 });
 
 describe('gatherRuleFacts', () => {
-  const fromEvent = { number: 7, headSha: HEAD, baseRef: 'main', changedFiles: 2 };
-
   it('makes no request when no rule is enabled', async () => {
     const { ruleFacts } = await gatherRuleFacts(fromEvent, noRules, source);
     expect(ruleFacts).toEqual({
@@ -136,15 +137,25 @@ describe('gatherRuleFacts', () => {
   it('serves labels, base branch and head SHA with one GET /pulls/{n}, and lists files', async () => {
     const { facts, ruleFacts } = await gatherRuleFacts({ number: 7 }, allRules, source);
     expect(fakes.getPull).toHaveBeenCalledTimes(1);
-    expect(fakes.listPullFiles).toHaveBeenCalledTimes(1);
+    expect(fakes.listPullFilesPage.mock.calls).toEqual([[github, 7, 1]]);
     expect(fakes.getCommitMessage).toHaveBeenCalledWith(github, HEAD);
     expect(ruleFacts).toEqual({
       commitMessage: 'from the API',
       labels: ['datafold'],
       baseRef: 'main',
-      changedFiles: { paths: ['models/a.sql', 'README.md'], complete: true }
+      changedFiles: { paths: ['models/a.sql', 'README.md'], complete: false }
     });
     expect(facts.headSha).toBe(HEAD);
+  });
+
+  it('starts git on the head commit before GitHub has answered anything', async () => {
+    const pull = deferred<typeof live>();
+    fakes.getPull.mockReturnValue(pull.promise);
+    const gathering = gatherRuleFacts(fromEvent, allRules, source);
+    await settle();
+    expect(fakes.readLocalCommitMessage).toHaveBeenCalledWith(HEAD, '/w');
+    pull.resolve(live);
+    await gathering;
   });
 
   it('keeps the event SHA over the live one: it is the commit this run checked out', async () => {
@@ -156,30 +167,120 @@ describe('gatherRuleFacts', () => {
     expect(facts.headSha).toBe('a'.repeat(40));
     expect(facts.labels).toEqual(['datafold']);
   });
+});
 
-  it('treats a listing cut at 3000 files as incomplete when the pull request has more', async () => {
-    fakes.listPullFiles.mockResolvedValue({ paths: Array(3000).fill('a.md'), listed: 3000 });
+describe('gatherRuleFacts: files-to-ignore', () => {
+  const docsOnly = { ...noRules, filesToIgnore: ['docs/'] };
+  const docs = (from: number) => Array.from({ length: 100 }, (_, i) => `docs/page-${from + i}.md`);
+  const pages = (count: number) =>
+    fakes.listPullFilesPage.mockImplementation(async (_github, _number, page) => ({
+      paths: docs(page * 100),
+      more: page < count
+    }));
+
+  it('stops at page 1 when it shows a file that is not ignored', async () => {
+    fakes.listPullFilesPage.mockResolvedValue({ paths: ['docs/a.md', 'models/a.sql'], more: true });
     const { ruleFacts } = await gatherRuleFacts(
-      { ...fromEvent, changedFiles: 3500 },
-      { ...noRules, filesToIgnore: ['*.md'] },
+      { ...fromEvent, changedFiles: 250 },
+      docsOnly,
+      source
+    );
+    expect(ruleFacts.changedFiles).toEqual({
+      paths: ['docs/a.md', 'models/a.sql'],
+      complete: false
+    });
+    expect(fakes.listPullFilesPage).toHaveBeenCalledTimes(1);
+  });
+
+  it('after page 1, asks for every page the count says at once, then decides', async () => {
+    pages(3);
+    const { ruleFacts } = await gatherRuleFacts(
+      { ...fromEvent, changedFiles: 250 },
+      docsOnly,
+      source
+    );
+    expect(fakes.listPullFilesPage.mock.calls.map(([, , page]) => page)).toEqual([1, 2, 3]);
+    expect(ruleFacts.changedFiles?.complete).toBe(true);
+    expect(ruleFacts.changedFiles?.paths).toHaveLength(300);
+    expect(fakes.getPull).not.toHaveBeenCalled();
+  });
+
+  it('does not wait for the other pages once one decides', async () => {
+    const page2 = deferred<{ paths: string[]; more: boolean }>();
+    fakes.listPullFilesPage.mockImplementation(async (_github, _number, page) =>
+      page === 1
+        ? { paths: docs(0), more: true }
+        : page === 2
+          ? page2.promise
+          : { paths: ['models/orders.sql'], more: false }
+    );
+    const { ruleFacts } = await gatherRuleFacts(
+      { ...fromEvent, changedFiles: 201 },
+      docsOnly,
       source
     );
     expect(ruleFacts.changedFiles?.complete).toBe(false);
+    expect(ruleFacts.changedFiles?.paths).toContain('models/orders.sql');
+    page2.resolve({ paths: docs(100), more: true });
+  });
+
+  it('without a count in the event, asks GET /pulls/{n} for it while page 1 is listed', async () => {
+    pages(2);
+    fakes.getPull.mockResolvedValue({ ...live, changedFiles: 200 });
+    const page1 = deferred<{ paths: string[]; more: boolean }>();
+    fakes.listPullFilesPage.mockReturnValueOnce(page1.promise);
+    const gathering = gatherRuleFacts({ number: 7, headSha: HEAD }, docsOnly, source);
+    await settle();
+    expect(fakes.getPull).toHaveBeenCalledTimes(1);
+    page1.resolve({ paths: docs(0), more: true });
+    const { ruleFacts } = await gathering;
+    expect(fakes.listPullFilesPage.mock.calls.map(([, , page]) => page)).toEqual([1, 2]);
+    expect(ruleFacts.changedFiles?.complete).toBe(true);
+  });
+
+  it('follows the links page by page when the count is older than the listing', async () => {
+    pages(3);
+    const { ruleFacts } = await gatherRuleFacts(
+      { ...fromEvent, changedFiles: 150 },
+      docsOnly,
+      source
+    );
+    expect(fakes.listPullFilesPage.mock.calls.map(([, , page]) => page)).toEqual([1, 2, 3]);
+    expect(ruleFacts.changedFiles).toEqual({
+      paths: [...docs(100), ...docs(200), ...docs(300)],
+      complete: true
+    });
+  });
+
+  it('lists nothing when the pull request changes more files than GitHub lists', async () => {
+    const { ruleFacts } = await gatherRuleFacts(
+      { ...fromEvent, changedFiles: 3500 },
+      docsOnly,
+      source
+    );
+    expect(ruleFacts.changedFiles).toEqual({ paths: [], complete: false });
+    expect(fakes.listPullFilesPage).not.toHaveBeenCalled();
     expect(fakes.getPull).not.toHaveBeenCalled();
     expect(core.notice).toHaveBeenCalledWith(
       'The pull request changes 3500 files and GitHub lists only the first 3000: "files-to-ignore" cannot rule the rest out, so the diffs are submitted.'
     );
   });
 
-  it('asks for the file count only when the listing reached the cap', async () => {
-    fakes.listPullFiles.mockResolvedValue({ paths: Array(3000).fill('a.md'), listed: 3000 });
-    fakes.getPull.mockResolvedValue({ ...live, changedFiles: 3000 });
-    const { ruleFacts } = await gatherRuleFacts(
-      { number: 7, headSha: HEAD },
-      { ...noRules, filesToIgnore: ['*.md'] },
-      source
-    );
-    expect(ruleFacts.changedFiles?.complete).toBe(true);
-    expect(fakes.getPull).toHaveBeenCalledTimes(1);
+  it('stops after page 1 when GET /pulls/{n} counts more files than GitHub lists', async () => {
+    pages(30);
+    fakes.getPull.mockResolvedValue({ ...live, changedFiles: 3001 });
+    const { ruleFacts } = await gatherRuleFacts({ number: 7, headSha: HEAD }, docsOnly, source);
+    expect(ruleFacts.changedFiles?.complete).toBe(false);
+    expect(fakes.listPullFilesPage).toHaveBeenCalledTimes(1);
+    expect(core.notice).toHaveBeenCalledTimes(1);
   });
 });
+
+function deferred<T>() {
+  let resolve!: (value: T) => void;
+  const promise = new Promise<T>((done) => (resolve = done));
+  return { promise, resolve };
+}
+
+/** Lets every pending promise callback run. */
+const settle = () => new Promise((resolve) => setImmediate(resolve));

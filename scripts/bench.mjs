@@ -2,6 +2,12 @@
 /**
  * `npm run bench`: what the action costs, measured on the committed bundle (dist/) run as a
  * runner runs it, against the loopback stand-ins. Prints tables; asserts nothing.
+ *
+ *   node scripts/bench.mjs [other/node ...]
+ *
+ * Start-up is timed under this Node and every Node binary given, side by side. BENCH_RUNS
+ * (default 15) sets the runs per figure; BENCH_LATENCY_MS (default 200) the delay the stand-ins
+ * add to every answer when counting the round trips a run waits for.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import {
@@ -28,7 +34,12 @@ import {
 } from '../stand-ins/runner.mjs';
 
 const RUNS = Number(process.env.BENCH_RUNS) || 15;
+const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS) || 200;
 const API_KEY = 'bench-api-key';
+const NODES = [process.execPath, ...process.argv.slice(2)].map((binary) => ({
+  binary,
+  version: execFileSync(binary, ['-p', 'process.version'], { encoding: 'utf8' }).trim()
+}));
 
 /** @param {number} count */
 function diffsFile(count) {
@@ -106,7 +117,8 @@ async function buildCoreOnlyBundle() {
     execFileSync(
       path.join(REPO_ROOT, 'node_modules', '.bin', 'ncc'),
       ['build', path.join(source, 'index.cjs'), '-o', dir],
-      { stdio: 'ignore' }
+      // From the root, as `npm run bundle` runs: ncc reads tsconfig.json (undici's stand-in) there.
+      { cwd: REPO_ROOT, stdio: 'ignore' }
     );
   } finally {
     rmSync(source, { recursive: true, force: true });
@@ -123,16 +135,17 @@ const median = (values) => {
 };
 
 /**
- * Wall time of a child process from spawn to exit, in ms: one clock for every row compared.
+ * Wall time of a Node process from spawn to exit, in ms: one clock for every row compared.
+ * @param {string} node  the Node binary
  * @param {string[]} args
  * @param {Record<string, string>} [env]
  * @param {string} [cwd]
  * @returns {Promise<number>}
  */
-function timeProcess(args, env = {}, cwd = undefined) {
+function timeProcess(node, args, env = {}, cwd = undefined) {
   return new Promise((resolve, reject) => {
     const start = process.hrtime.bigint();
-    const child = spawn(process.execPath, args, {
+    const child = spawn(node, args, {
       cwd,
       env: { PATH: process.env.PATH ?? '', ...env },
       stdio: 'ignore'
@@ -159,35 +172,64 @@ function table(title, rows) {
   });
 }
 
-const pull = webhookExample('pull_request', (p) => p.action === 'synchronize').pull_request;
 const { dir: workspace, sha: headSha } = gitWorkspace();
-pull.head.sha = headSha;
-const files = Array.from({ length: 250 }, (_, i) => ({ filename: `models/model_${i}.sql` }));
-const pullSpec = {
-  number: pull.number,
-  head: { sha: headSha, ref: pull.head.ref },
-  base: { sha: pull.base.sha, ref: pull.base.ref },
-  labels: ['datafold'],
-  files
+/** A head commit that is not in the checkout (as after a depth-1 fetch of the merge commit). */
+const remoteSha = 'ab'.repeat(20);
+const base = { sha: 'b'.repeat(40), ref: 'main' };
+const paths = (/** @type {number} */ count, /** @type {string} */ prefix) =>
+  Array.from({ length: count }, (_, i) => `${prefix}${i}.md`);
+const files = (/** @type {string[]} */ names) => names.map((filename) => ({ filename }));
+/** The pull requests the stand-in serves: one per shape of run. */
+const pulls = {
+  // Head commit checked out; 250 files, the first one not ignored.
+  local: {
+    number: 11,
+    head: { sha: headSha, ref: 'feature/orders' },
+    base,
+    labels: ['datafold'],
+    files: files(['models/orders.sql', ...paths(249, 'docs/page-')])
+  },
+  // Head commit not checked out.
+  remote: { number: 12, head: { sha: remoteSha, ref: 'feature/customers' }, base, files: [] },
+  // 3000 files: only the last one is not ignored.
+  wide: {
+    number: 13,
+    head: { sha: headSha, ref: 'feature/wide' },
+    base,
+    files: files([...paths(2999, 'docs/page-'), 'models/orders.sql'])
+  }
 };
 const datafold = await startDatafold({ apiKey: API_KEY, waitingPrs: [] });
 const github = await startGitHub({
-  pulls: [pullSpec],
-  commits: { [headSha]: 'Change the orders model' }
+  pulls: Object.values(pulls),
+  commits: { [headSha]: 'Change the orders model', [remoteSha]: 'Change the customers model' }
 });
 
 /**
- * One run of the bundle; resolves to what it printed and what the stand-ins saw.
- * @param {{ eventName: string, payload: object, inputs?: Record<string, string>, env?: Record<string, string>, diffs?: string, sha?: string }} run
+ * @typedef {object} BenchRun
+ * @property {string} eventName
+ * @property {object} payload
+ * @property {number} prNumber  the pull request Datafold keeps a CI run waiting for
+ * @property {Record<string, string>} [inputs]
+ * @property {Record<string, string>} [env]
+ * @property {string} [diffs]
+ * @property {string} [sha]
+ */
+
+/**
+ * One run of the bundle; resolves to what it printed, its outputs and what the stand-ins saw.
+ * @param {BenchRun} run
  */
 async function runBundle(run) {
   const prepared = await prepareBundleRun(run);
   const before = { github: github.requests.length, datafold: datafold.requests.length };
   const result = await runAction(prepared.env);
+  const { outputs } = await prepared.results();
   await prepared.cleanup();
   if (result.code !== 0) throw new Error(`the action failed:\n${result.stdout}\n${result.stderr}`);
   return {
     stdout: result.stdout,
+    outputs,
     githubRequests: github.requests.slice(before.github),
     datafoldRequests: datafold.requests.length - before.datafold
   };
@@ -195,13 +237,13 @@ async function runBundle(run) {
 
 /**
  * One run of the bundle (or another script in its place) timed as `node -e ''` is timed.
- * @param {Parameters<typeof runBundle>[0]} run
- * @param {string} [script]
+ * @param {BenchRun} run
+ * @param {{ node?: string, script?: string }} [options]
  */
-async function timeBundle(run, script = BUNDLE) {
+async function timeBundle(run, { node = process.execPath, script = BUNDLE } = {}) {
   const prepared = await prepareBundleRun(run);
   try {
-    return await timeProcess([script], prepared.env, workspace);
+    return await timeProcess(node, [script], prepared.env, workspace);
   } finally {
     await prepared.cleanup();
   }
@@ -209,7 +251,7 @@ async function timeBundle(run, script = BUNDLE) {
 
 /**
  * The step's files and environment, and a CI run waiting in Datafold for the pull request.
- * @param {Parameters<typeof runBundle>[0]} run
+ * @param {BenchRun} run
  */
 async function prepareBundleRun(run) {
   writeFileSync(path.join(workspace, 'diffs.json'), run.diffs ?? diffsFile(20));
@@ -234,7 +276,7 @@ async function prepareBundleRun(run) {
     method: 'POST',
     headers: { Authorization: `Key ${API_KEY}`, 'Content-Type': 'application/json' },
     body: JSON.stringify({
-      pr_number: pull.number,
+      pr_number: run.prNumber,
       base_branch: 'main',
       base_sha: 'b',
       pr_sha: headSha,
@@ -244,10 +286,24 @@ async function prepareBundleRun(run) {
   return prepared;
 }
 
-const pullRequestEvent = {
-  eventName: 'pull_request',
-  payload: { action: 'synchronize', number: pull.number, pull_request: pull }
-};
+/**
+ * A pull_request `synchronize` event (GitHub's example) for one of `pulls`.
+ * @param {import('../stand-ins/github.mjs').PullSpec} spec
+ * @returns {BenchRun}
+ */
+function pullRequestEvent(spec) {
+  const pull = webhookExample('pull_request', (p) => p.action === 'synchronize').pull_request;
+  Object.assign(pull, { number: spec.number, changed_files: spec.files?.length ?? 0 });
+  Object.assign(pull.head, spec.head);
+  Object.assign(pull.base, spec.base);
+  return {
+    eventName: 'pull_request',
+    payload: { action: 'synchronize', number: spec.number, pull_request: pull },
+    prNumber: spec.number
+  };
+}
+
+const defaultRun = pullRequestEvent(pulls.local);
 
 /**
  * The least any step doing this job must do, with no checks at all: read the event and the
@@ -271,46 +327,45 @@ let coreOnly;
 try {
   // 1. A full run beside Node's bare start, the floor of any action built on @actions/core
   // (a bundle that only writes one output) and the floor of this job (its unavoidable I/O),
-  // interleaved so that load on the machine hits all of them alike.
+  // under each Node, interleaved so that load on the machine hits all of them alike.
   coreOnly = await buildCoreOnlyBundle();
   const unavoidableIo = path.join(path.dirname(coreOnly), 'unavoidable-io.cjs');
   writeFileSync(unavoidableIo, UNAVOIDABLE_IO);
   const coreOutput = path.join(workspace, 'core-only-output');
   writeFileSync(coreOutput, '');
-  /** @type {number[]} */
-  const bare = [];
-  /** @type {number[]} */
-  const core = [];
-  /** @type {number[]} */
-  const io = [];
-  /** @type {number[]} */
-  const full = [];
-  await timeBundle(pullRequestEvent); // warm the file cache
-  for (let i = 0; i < RUNS; i++) {
-    bare.push(await timeProcess(['-e', '']));
-    core.push(await timeProcess([coreOnly], { GITHUB_OUTPUT: coreOutput }));
-    io.push(await timeBundle(pullRequestEvent, unavoidableIo));
-    full.push(await timeBundle(pullRequestEvent));
-  }
-  const row = (/** @type {string} */ what, /** @type {number[]} */ times) => [
-    what,
-    median(times).toFixed(1),
-    Math.min(...times).toFixed(1),
-    `${(median(times) / median(bare)).toFixed(2)}×`
-  ];
-  table(
-    `Full run (pull_request, 20 diffs, submitted to the loopback Datafold), median of ${RUNS}`,
+  const rows = /** @type {const} */ ([
+    ["node -e ''", (/** @type {string} */ node) => timeProcess(node, ['-e', ''])],
     [
-      ['what', 'median ms', 'min ms', 'of the bare start'],
-      row("node -e ''", bare),
-      row('@actions/core alone, writing one output (built as dist/ is)', core),
-      row('the unavoidable I/O alone: read event and diffs, one POST, one output', io),
-      row('node dist/index.cjs', full)
+      '@actions/core alone, writing one output (built as dist/ is)',
+      (/** @type {string} */ node) =>
+        timeProcess(node, [/** @type {string} */ (coreOnly)], { GITHUB_OUTPUT: coreOutput })
+    ],
+    [
+      'the unavoidable I/O alone: read event and diffs, one POST, one output',
+      (/** @type {string} */ node) => timeBundle(defaultRun, { node, script: unavoidableIo })
+    ],
+    ['node dist/index.cjs', (/** @type {string} */ node) => timeBundle(defaultRun, { node })]
+  ]);
+  /** @type {number[][][]} times[row][node] */
+  const times = rows.map(() => NODES.map(() => []));
+  for (const { binary } of NODES) await timeBundle(defaultRun, { node: binary }); // warm the file cache
+  for (let i = 0; i < RUNS; i++) {
+    for (const [n, { binary }] of NODES.entries()) {
+      for (const [r, [, time]] of rows.entries()) times[r][n].push(await time(binary));
+    }
+  }
+  const cell = (/** @type {number[]} */ runs, /** @type {number[]} */ bare) =>
+    `${median(runs).toFixed(1)} ms (${(median(runs) / median(bare)).toFixed(2)}×)`;
+  table(
+    `Full run (pull_request, default rules, head commit checked out, 20 diffs, submitted to the loopback Datafold): median of ${RUNS}, and its ratio to the bare start`,
+    [
+      ['what', ...NODES.map(({ version }) => `Node ${version}`)],
+      ...rows.map(([what], r) => [what, ...NODES.map((_, n) => cell(times[r][n], times[0][n]))])
     ]
   );
 
   // Where one run's time goes: the action's debug log stamps each stage (ms since start).
-  const { stdout: debugLog } = await runBundle({ ...pullRequestEvent, env: { RUNNER_DEBUG: '1' } });
+  const { stdout: debugLog } = await runBundle({ ...defaultRun, env: { RUNNER_DEBUG: '1' } });
   /** @type {{ name: string, at: number }[]} */
   const stamps = parseWorkflowCommands(debugLog).flatMap(({ command, message }) => {
     const stamp = /^(.*) (?:done|loaded) at ([\d.]+) ms\.$/.exec(message);
@@ -321,46 +376,80 @@ try {
       env: { PATH: process.env.PATH }
     })
   );
-  table('Where one run goes (ms since the process started, from the debug log)', [
-    ['point', 'at ms', 'step ms'],
-    ["node -e '' reaches user code", userCodeAt.toFixed(1), ''],
-    ...stamps.map(({ name, at }, i) => [
-      name,
-      at.toFixed(1),
-      (at - (i === 0 ? userCodeAt : stamps[i - 1].at)).toFixed(1)
-    ])
-  ]);
+  table(
+    `Where one run goes (ms since the process started, from the debug log; Node ${process.version})`,
+    [
+      ['point', 'at ms', 'step ms'],
+      ["node -e '' reaches user code", userCodeAt.toFixed(1), ''],
+      ...stamps.map(({ name, at }, i) => [
+        name,
+        at.toFixed(1),
+        (at - (i === 0 ? userCodeAt : stamps[i - 1].at)).toFixed(1)
+      ])
+    ]
+  );
 
-  // 2. GitHub requests per scenario.
-  const everyRule = {
-    'require-label': 'datafold',
-    'base-branch': 'main, master',
-    'files-to-ignore': 'docs/**',
-    'diff-threshold': '100'
-  };
-  const mergeGroup = webhookExample('merge_group');
-  mergeGroup.merge_group.head_ref = `refs/heads/gh-readonly-queue/${pull.base.ref}/pr-${pull.number}-${headSha}`;
+  // 2. Round trips: every stand-in answer delayed by LATENCY_MS; the run's extra wall time over
+  // an undelayed run, divided by the delay, is how many answers it waited for one after another.
   const push = webhookExample('push', (p) => !p.deleted);
-  push.after = headSha;
-  push.head_commit.id = headSha;
-  const scenarios = [
-    ['pull_request, no rules, head commit checked out', pullRequestEvent],
-    ['pull_request, every rule (250 changed files)', { ...pullRequestEvent, inputs: everyRule }],
-    ['push, pull request looked up by commit', { eventName: 'push', payload: push, sha: headSha }],
-    ['merge_group', { eventName: 'merge_group', payload: mergeGroup }]
+  push.after = remoteSha;
+  push.head_commit.id = remoteSha;
+  const filters = {
+    'require-label': 'datafold',
+    'base-branch': 'main, release/**',
+    'files-to-ignore': 'docs/'
+  };
+  /** @type {[string, number, BenchRun][]} */
+  const cases = [
+    ['pull_request, default rules, head commit checked out', 1, defaultRun],
+    ['pull_request, head commit not checked out', 2, pullRequestEvent(pulls.remote)],
+    [
+      'labels, base branch and files-to-ignore; page 1 of 250 files decides',
+      2,
+      { ...defaultRun, inputs: filters }
+    ],
+    [
+      'files-to-ignore, 3000 files; only the last page decides',
+      3,
+      { ...pullRequestEvent(pulls.wide), inputs: { 'files-to-ignore': 'docs/' } }
+    ],
+    [
+      'push, pull request looked up by commit',
+      2,
+      { eventName: 'push', payload: push, sha: remoteSha, prNumber: pulls.remote.number }
+    ]
   ];
-  const rows = [['scenario', 'GitHub requests', 'which', 'Datafold requests']];
-  for (const [name, run] of scenarios) {
-    const { githubRequests, datafoldRequests } = await runBundle(/** @type {any} */ (run));
-    const which = githubRequests.map((request) => request.kind).join(', ') || '—';
-    rows.push([
-      /** @type {string} */ (name),
-      String(githubRequests.length),
-      which,
-      String(datafoldRequests)
+  const tripRows = [['case', 'target', 'round trips', 'GitHub requests', 'submitted']];
+  for (const [name, target, run] of cases) {
+    const { githubRequests, outputs } = await runBundle(run);
+    /** @type {number[]} */
+    const direct = [];
+    /** @type {number[]} */
+    const delayed = [];
+    for (let i = 0; i < Math.max(3, Math.ceil(RUNS / 3)); i++) {
+      direct.push(await timeBundle(run));
+      for (const server of [github, datafold]) server.setLatency(LATENCY_MS);
+      try {
+        delayed.push(await timeBundle(run));
+      } finally {
+        for (const server of [github, datafold]) server.setLatency(0);
+      }
+    }
+    /** @type {Map<string, number>} */
+    const kinds = new Map();
+    for (const { kind } of githubRequests) kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
+    tripRows.push([
+      name,
+      String(target),
+      ((median(delayed) - median(direct)) / LATENCY_MS).toFixed(2),
+      [...kinds].map(([kind, count]) => (count > 1 ? `${count} ${kind}` : kind)).join(', ') || '—',
+      outputs.submitted
     ]);
   }
-  table('GitHub API requests per scenario', rows);
+  table(
+    `Round trips waited for in a row, each answer delayed ${LATENCY_MS} ms (extra wall time / delay, median of ${Math.max(3, Math.ceil(RUNS / 3))})`,
+    tripRows
+  );
 
   // 3. Diffs validation inside the bundle (dry run), as the action reports it in its debug log.
   const validation = [['entries', 'file size', 'validation ms', 'process max RSS']];
@@ -372,7 +461,7 @@ try {
   for (const count of [1_000, 10_000, 100_000]) {
     const diffs = diffsFile(count);
     const { stdout } = await runBundle({
-      ...pullRequestEvent,
+      ...defaultRun,
       diffs,
       inputs: { 'dry-run': 'true', 'skip-marker': '' },
       env: { RUNNER_DEBUG: '1', NODE_OPTIONS: `--require=${rssProbe}` }

@@ -42,10 +42,11 @@ function positiveInteger(value: unknown): number | undefined {
 
 const ZERO_SHA = /^0+$/;
 
-/** Facts from a pull request object as GitHub's REST API and webhooks shape it. */
-export function factsFromPull(pull: Json, live: boolean): PullRequestFacts | undefined {
-  const number = positiveInteger(pull.number);
-  if (number === undefined) return undefined;
+/** Facts from a pull request object as GitHub's REST API and webhooks shape it; undefined without a number. */
+export function factsFromPull(value: unknown, live: boolean): PullRequestFacts | undefined {
+  const pull = object(value);
+  const number = positiveInteger(pull?.number);
+  if (!pull || number === undefined) return undefined;
   const head = object(pull.head);
   const base = object(pull.base);
   const labels = Array.isArray(pull.labels)
@@ -65,7 +66,7 @@ export function factsFromPull(pull: Json, live: boolean): PullRequestFacts | und
 /** Reads the pull request from the event payload, as the README's event table says; no I/O. */
 export function targetFromEvent(eventName: string, payload: Json, runnerSha: string): EventTarget {
   if (PULL_REQUEST_EVENTS.has(eventName)) {
-    const facts = factsFromPull(object(payload.pull_request) ?? {}, false);
+    const facts = factsFromPull(payload.pull_request, false);
     return facts
       ? { kind: 'pull-request', facts }
       : { kind: 'none', reason: `the ${eventName} event payload has no pull request number` };
@@ -123,7 +124,7 @@ function fromWorkflowRun(payload: Json): EventTarget {
   const headCommit = object(run?.head_commit);
   const message = string(headCommit?.message);
   const pulls = Array.isArray(run?.pull_requests) ? run.pull_requests : [];
-  const facts = factsFromPull(object(pulls[0]) ?? {}, false);
+  const facts = factsFromPull(pulls[0], false);
   if (facts) {
     // The run's head commit is the pull request's head when their SHAs agree.
     const commitMessage =

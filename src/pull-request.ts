@@ -8,15 +8,19 @@ import {
 import type { GitHub } from './github/client.js';
 import { getCommitMessage } from './github/get-commit-message.js';
 import { getPull } from './github/get-pull.js';
-import { listPullFiles } from './github/list-pull-files.js';
+import { FILES_PER_PAGE, listPullFilesPage, type FilesPage } from './github/list-pull-files.js';
 import { listPullsForCommit } from './github/list-pulls-for-commit.js';
 import { ActionError } from './errors.js';
 import type { RunnerContext } from './runner-context.js';
-import { factsNeeded, type RuleFacts, type Rules } from './rules.js';
+import { factsNeeded, type ChangedFiles, type RuleFacts, type Rules } from './rules.js';
 
-/** GitHub access that costs nothing until used, and reads the pull request at most once. */
+/**
+ * GitHub access that costs nothing until used, and asks each question at most once. Answers
+ * may be started before anyone waits for them: a failure then surfaces where one does.
+ */
 export class PullRequestSource {
   #pull: Promise<PullRequestFacts> | undefined;
+  readonly #messages = new Map<string, Promise<string>>();
 
   constructor(
     readonly github: () => Promise<GitHub>,
@@ -24,7 +28,23 @@ export class PullRequestSource {
   ) {}
 
   pull(number: number): Promise<PullRequestFacts> {
-    return (this.#pull ??= this.github().then((github) => getPull(github, number)));
+    return (this.#pull ??= started(this.github().then((github) => getPull(github, number))));
+  }
+
+  /** The message of commit `sha`: from the local checkout (git), else GET /commits/{sha}. */
+  commitMessage(sha: string): Promise<string> {
+    let message = this.#messages.get(sha);
+    if (!message) {
+      message = started(
+        readLocalCommitMessage(sha, this.workspace).then(async (local) => {
+          if (local === undefined) return getCommitMessage(await this.github(), sha);
+          core.debug(`Read the message of ${sha} from the local checkout.`);
+          return local;
+        })
+      );
+      this.#messages.set(sha, message);
+    }
+    return message;
   }
 
   /** The facts with `keys` filled in by GET /pulls/{n} when any is missing. */
@@ -46,6 +66,12 @@ export class PullRequestSource {
     );
     return { ...(await this.#pull), ...known };
   }
+}
+
+/** Marks a promise as handled, so one that fails before it is awaited does not end the process. */
+function started<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => undefined);
+  return promise;
 }
 
 export type PullRequestSearch = { found: PullRequestFacts } | { notFound: string };
@@ -79,7 +105,10 @@ export async function findPullRequest(
 /** GitHub's pull request files endpoint lists no more than this. */
 const FILE_LISTING_CAP = 3000;
 
-/** Reads what the enabled rules need, concurrently, and nothing else. */
+/**
+ * Reads what the enabled rules need, concurrently, and nothing else. The head commit's message
+ * starts first: git runs while GitHub is asked the rest.
+ */
 export async function gatherRuleFacts(
   facts: PullRequestFacts,
   rules: Rules,
@@ -87,20 +116,17 @@ export async function gatherRuleFacts(
 ): Promise<{ facts: PullRequestFacts; ruleFacts: RuleFacts }> {
   const needs = factsNeeded(rules);
   const needsMessage = needs.commitMessage && facts.commitMessage === undefined;
+  const message = needsMessage
+    ? // At once when the event names the head commit; else after GET /pulls/{n}.
+      source.complete(facts, ['headSha']).then(({ headSha }) => commitMessageOf(headSha, source))
+    : facts.commitMessage;
   const pullKeys: (keyof PullRequestFacts)[] = [];
   if (needs.labels) pullKeys.push('labels');
   if (needs.baseRef) pullKeys.push('baseRef');
-  if (needsMessage) pullKeys.push('headSha');
-  const completing = source.complete(facts, pullKeys);
   const [completed, commitMessage, changedFiles] = await Promise.all([
-    completing,
-    // Starts at once when the event names the head commit; else after GET /pulls/{n}.
-    needsMessage
-      ? (facts.headSha !== undefined ? Promise.resolve(facts) : completing).then(({ headSha }) =>
-          commitMessageOf(headSha, source)
-        )
-      : facts.commitMessage,
-    needs.changedFiles ? changedFilesOf(facts, source) : undefined
+    source.complete(facts, pullKeys),
+    message,
+    needs.changedFiles ? changedFilesOf(facts, rules.filesToIgnore, source) : undefined
   ]);
   return {
     facts: await source.withLive({ ...completed, commitMessage }),
@@ -108,32 +134,79 @@ export async function gatherRuleFacts(
   };
 }
 
-async function commitMessageOf(
-  headSha: string | undefined,
-  source: PullRequestSource
-): Promise<string> {
+function commitMessageOf(headSha: string | undefined, source: PullRequestSource): Promise<string> {
   if (headSha === undefined) {
     throw new ActionError(
       'The pull request head commit is unknown, so the skip marker cannot be checked.'
     );
   }
-  const local = await readLocalCommitMessage(headSha, source.workspace);
-  if (local !== undefined) {
-    core.debug(`Read the message of ${headSha} from the local checkout.`);
-    return local;
-  }
-  return getCommitMessage(await source.github(), headSha);
+  return source.commitMessage(headSha);
 }
 
-async function changedFilesOf(facts: PullRequestFacts, source: PullRequestSource) {
-  const { paths, listed } = await listPullFiles(await source.github(), facts.number);
-  if (listed < FILE_LISTING_CAP) return { paths, complete: true };
-  const { changedFiles = Infinity } = await source.complete(facts, ['changedFiles']);
-  const complete = listed >= changedFiles;
-  if (!complete) {
-    core.notice(
-      `The pull request changes ${changedFiles} files and GitHub lists only the first ${listed}: "files-to-ignore" cannot rule the rest out, so the diffs are submitted.`
+/**
+ * The changed files, listed only as far as they decide: page 1, then every page left at once,
+ * their count known from `changed_files` (the event's, or GET /pulls/{n}'s, asked while page 1
+ * is on its way); the listing stops at the first file that is not ignored. At most 29 requests
+ * run together, a third of what GitHub allows at once.
+ */
+async function changedFilesOf(
+  facts: PullRequestFacts,
+  patterns: string[],
+  source: PullRequestSource
+): Promise<ChangedFiles> {
+  const { number } = facts;
+  if (facts.changedFiles !== undefined && facts.changedFiles > FILE_LISTING_CAP)
+    return tooManyFiles(facts.changedFiles);
+  const fileCount =
+    facts.changedFiles ?? started(source.pull(number).then(({ changedFiles }) => changedFiles));
+  const github = await source.github();
+  const page = (n: number) => listPullFilesPage(github, number, n);
+  const [{ ignoredFilesMatcher }, first] = await Promise.all([
+    import('./ignored-files.js'),
+    page(1)
+  ]);
+  const isIgnored = ignoredFilesMatcher(patterns);
+  const paths: string[] = [];
+  /** Takes a page in; true when it shows a changed file that is not ignored, which decides. */
+  const decides = (files: FilesPage) => {
+    paths.push(...files.paths);
+    return !files.paths.every(isIgnored);
+  };
+  // Stopped early, the listing is incomplete; the rule reads that as "not all ignored".
+  const stopped = { paths, complete: false };
+  if (decides(first)) return stopped;
+  let last = first;
+  let at = 1;
+  if (first.more) {
+    const total = (await fileCount) ?? 0;
+    if (total > FILE_LISTING_CAP) return tooManyFiles(total);
+    const rest = Array.from({ length: Math.ceil(total / FILES_PER_PAGE) - 1 }, (_, i) =>
+      page(i + 2)
     );
+    if (await anyTrue(rest.map((listing) => listing.then(decides)))) return stopped;
+    if (rest.length > 0) [last, at] = [await rest[rest.length - 1], rest.length + 1];
   }
-  return { paths, complete };
+  // A count older than the listing (commits pushed since the event): the rest page by page.
+  while (last.more && at < FILE_LISTING_CAP / FILES_PER_PAGE) {
+    last = await page(++at);
+    if (decides(last)) return stopped;
+  }
+  return { paths, complete: true };
+}
+
+/** True as soon as one check is; false once every one has said no. */
+function anyTrue(checks: Promise<boolean>[]): Promise<boolean> {
+  return new Promise((resolve, reject) => {
+    let left = checks.length;
+    if (left === 0) resolve(false);
+    for (const check of checks)
+      check.then((yes) => (yes || --left === 0 ? resolve(yes) : undefined), reject);
+  });
+}
+
+function tooManyFiles(changedFiles: number): ChangedFiles {
+  core.notice(
+    `The pull request changes ${changedFiles} files and GitHub lists only the first ${FILE_LISTING_CAP}: "files-to-ignore" cannot rule the rest out, so the diffs are submitted.`
+  );
+  return { paths: [], complete: false };
 }

@@ -23,7 +23,10 @@ export interface Rules {
 
 export interface ChangedFiles {
   paths: string[];
-  /** False when GitHub's listing stopped (at 3000 files) before the pull request's end. */
+  /**
+   * False when the listing stopped before the pull request's end: at a file that is not
+   * ignored, or at GitHub's 3000-file cap.
+   */
   complete: boolean;
 }
 

@@ -4,6 +4,7 @@
  * request, plays scripted faults, and closes without leaving sockets or timers behind, hung
  * requests included, so jest sees no open handles.
  */
+import { setMaxListeners } from 'node:events';
 import http from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -68,6 +69,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
  * @property {RecordedRequest[]} requests  every request received, in order
  * @property {(entries: ScriptEntry[]) => void} script  queue faults (appended to what is left)
  * @property {() => ScriptEntry[]} unplayed  queued faults not yet used up
+ * @property {(ms: number) => void} setLatency  from now on, every answer waits `ms` first, as over a network
  * @property {() => Promise<void>} close
  */
 
@@ -88,6 +90,9 @@ export async function startServer({ route, errorJson }) {
   const queue = [];
   // Aborts pending delays on close, so no timer outlives the server.
   const closing = new AbortController();
+  // Every delayed answer listens to it: a page of concurrent requests is no leak.
+  setMaxListeners(0, closing.signal);
+  let latencyMs = 0;
 
   /** @param {RecordedRequest} request */
   function takeFault(request) {
@@ -112,6 +117,7 @@ export async function startServer({ route, errorJson }) {
       const fault = takeFault(request);
       if (fault) request.fault = fault;
 
+      if (latencyMs > 0) await sleep(latencyMs, undefined, { signal: closing.signal });
       if (fault?.delayMs) await sleep(fault.delayMs, undefined, { signal: closing.signal });
       const processed = fault?.afterProcessing ? handle(request) : undefined;
       if (fault?.hang) return; // close() destroys the socket
@@ -156,6 +162,9 @@ export async function startServer({ route, errorJson }) {
         // Keep-alive and hung connections would otherwise keep close() waiting forever.
         server.closeAllConnections();
       });
+    },
+    setLatency(ms) {
+      latencyMs = ms;
     }
   };
 }

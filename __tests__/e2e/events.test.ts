@@ -7,6 +7,7 @@ import { describe, expect, it, jest } from '@jest/globals';
 import { SYNTHETIC_SHA } from '../../stand-ins/runner.mjs';
 import {
   BASE_SHA,
+  filesPage,
   expectRun,
   getCommit,
   getPull,
@@ -23,6 +24,7 @@ import {
   withPull
 } from './checks.js';
 import { payloadFor } from './launch.js';
+import { expectFailure } from './run-checks.js';
 import { scenario, SUBMITTED_DIFFS } from './scenario.js';
 
 jest.setTimeout(30_000);
@@ -432,5 +434,74 @@ it.concurrent('"pr-number" overrides the pull request of a pull_request event', 
     outputs: submitted({ 'pr-number': '7', 'head-sha': OTHER_SHA }),
     datafold: [submit(7)],
     github: [getPull(7)]
+  });
+});
+
+describe('a GitHub answer of the wrong shape', () => {
+  const comment = () => {
+    const payload = payloadFor('issue_comment', (p) => p.action === 'created');
+    Object.assign(payload.issue, { number: NUMBER, pull_request: { url: 'x', html_url: 'y' } });
+    return payload;
+  };
+
+  it.concurrent.each([
+    {
+      name: 'a pull request without head, base, labels or file count',
+      kind: 'pull',
+      json: { number: NUMBER, head: null },
+      request: getPull(),
+      message: `GitHub's answer to GET /repos/owner/repo/pulls/${NUMBER} has no head.sha, base.ref, labels, changed_files`
+    },
+    {
+      name: 'a files listing that is not a list',
+      kind: 'files',
+      json: { files: [] },
+      request: filesPage(1),
+      message: `GitHub's answer to GET /repos/owner/repo/pulls/${NUMBER}/files is not a list of files`
+    },
+    {
+      name: 'a files listing with a nameless file',
+      kind: 'files',
+      json: [null],
+      request: filesPage(1),
+      message: `GitHub's answer to GET /repos/owner/repo/pulls/${NUMBER}/files lists a file with no filename`
+    }
+  ])('fails naming the request: $name', async ({ kind, json, request, message }) => {
+    const run = await scenario({
+      eventName: 'issue_comment',
+      payload: comment(),
+      github: gitHub(),
+      inputs: kind === 'pull' ? { 'base-branch': 'main' } : { 'files-to-ignore': 'docs/' },
+      faults: { github: [{ match: kind, fault: { json } }] }
+    });
+    expectFailure(run.result, [message, 'check that GITHUB_API_URL points at']);
+    expect(run.github.requests.map(({ path }) => `GET ${path}`)).toContain(request);
+    expect(run.datafold.requests).toEqual([]);
+  });
+
+  it.concurrent('fails naming the request: a commit without its message', async () => {
+    const run = await scenario({
+      eventName: 'pull_request',
+      payload: withPull(payloadFor('pull_request', (p) => p.action === 'opened')),
+      github: gitHub(),
+      inputs: DEFAULT_MARKER,
+      faults: { github: [{ match: 'commit', fault: { json: { sha: HEAD_SHA, commit: null } } }] }
+    });
+    expectFailure(run.result, [
+      `GitHub's answer to GET /repos/owner/repo/commits/${HEAD_SHA} has no commit.message`
+    ]);
+    expect(run.datafold.requests).toEqual([]);
+  });
+
+  it.concurrent('fails naming the request: a pull request lookup that is not a list', async () => {
+    const run = await scenario({
+      eventName: 'workflow_dispatch',
+      payload: payloadFor('workflow_dispatch'),
+      github: gitHub(),
+      faults: { github: [{ match: 'commit-pulls', fault: { json: null } }] }
+    });
+    expectFailure(run.result, [
+      `GitHub's answer to GET /repos/owner/repo/commits/${SYNTHETIC_SHA}/pulls is not a list of pull requests`
+    ]);
   });
 });

@@ -378,7 +378,7 @@ describe('API economy', () => {
   );
 
   it.concurrent(
-    '250 changed files: three pages through the Link headers; the one that counts is on page 3',
+    '250 changed files: page 1, then pages 2 and 3 together; the one that counts is on page 3',
     async () => {
       const c: RuleCase = {
         name: '250 files',
@@ -407,15 +407,15 @@ describe('API economy', () => {
   const thirtyPages = Array.from({ length: 30 }, (_, i) => filesPage(i + 1));
 
   it.concurrent(
-    'more than 3000 changed files, the 3000 listed all ignored: not skipped',
+    'more than 3000 changed files: not skipped, with no listing (GitHub lists 3000 at most)',
     async () => {
       const run = await runCase({
         name: '3500 files',
         inputs: { 'files-to-ignore': 'docs/' },
         pull: { files: files(...docs(3000)), changedFiles: 3500 },
-        github: thirtyPages
+        github: []
       });
-      expectRun(run, { outputs: submitted(), datafold: [submit()], github: thirtyPages });
+      expectRun(run, { outputs: submitted(), datafold: [submit()], github: [] });
       expect(messages(run, 'notice')).toEqual([
         'The pull request changes 3500 files and GitHub lists only the first 3000: "files-to-ignore" cannot rule the rest out, so the diffs are submitted.'
       ]);
@@ -423,7 +423,7 @@ describe('API economy', () => {
   );
 
   it.concurrent(
-    'more than 3000 changed files on an event without the count: read from GET /pulls/{n}',
+    'more than 3000 changed files on an event without the count: GET /pulls/{n} beside page 1, then no more pages',
     async () => {
       const payload = payloadFor('issue_comment', (p) => p.action === 'created');
       Object.assign(payload.issue, { number: NUMBER, pull_request: { url: 'x', html_url: 'y' } });
@@ -437,13 +437,23 @@ describe('API economy', () => {
         // GET /pulls/{n} was made for the file count, so it also gave the head.
         outputs: submitted(),
         datafold: [submit()],
-        github: [...thirtyPages, getPull()]
+        github: [getPull(), filesPage(1)]
       });
       expect(messages(run, 'notice')).toEqual([
         'The pull request changes 3001 files and GitHub lists only the first 3000: "files-to-ignore" cannot rule the rest out, so the diffs are submitted.'
       ]);
     }
   );
+
+  it.concurrent('3000 changed files, the one that counts first: page 1 only', async () => {
+    const c: RuleCase = {
+      name: '3000 files, decided at once',
+      inputs: { 'files-to-ignore': 'docs/' },
+      pull: { files: files('models/orders.sql', ...docs(2999)) },
+      github: [filesPage(1)]
+    };
+    expectCase(await runCase(c), c);
+  });
 
   it.concurrent('exactly 3000 changed files, all ignored: skipped', async () => {
     const c: RuleCase = {
