@@ -38,8 +38,8 @@ const entry = (i: number) => ({
 });
 
 describe('setOutputs', () => {
-  it('writes every output, empty where unknown', () => {
-    setOutputs({ submitted: false });
+  it('writes every output, empty where unknown', async () => {
+    await setOutputs({ submitted: false });
     const names = [...read('GITHUB_OUTPUT').matchAll(/^([a-z-]+)<</gm)].map((match) => match[1]);
     expect(names).toEqual([
       'pr-number',
@@ -55,8 +55,14 @@ describe('setOutputs', () => {
     ]);
   });
 
-  it('writes Datafold ids and null ids as empty', () => {
-    setOutputs({ submitted: true, prNumber: 4, entries: [entry(1)], ciRunId: 9, runId: null });
+  it('writes Datafold ids and null ids as empty', async () => {
+    await setOutputs({
+      submitted: true,
+      prNumber: 4,
+      entries: [entry(1)],
+      ciRunId: 9,
+      runId: null
+    });
     const text = read('GITHUB_OUTPUT');
     expect(text).toMatch(/ci-run-id<<(\S+)\n9\n\1/);
     expect(text).toMatch(/run-id<<(\S+)\n\n\1/);
@@ -155,15 +161,18 @@ describe('the results section', () => {
     incomplete
   });
 
-  it('sets results and result-counts, empty when the results could not be read', () => {
-    setOutputs({ submitted: true, results: ran([diff(1, 'different'), diff(2, 'identical')]) });
+  it('sets results and result-counts, empty when the results could not be read', async () => {
+    await setOutputs({
+      submitted: true,
+      results: ran([diff(1, 'different'), diff(2, 'identical')])
+    });
     const text = readOutputs();
     expect(JSON.parse(text.results)).toEqual([
       diff(1, 'different').report,
       diff(2, 'identical').report
     ]);
     expect(JSON.parse(text['result-counts'])).toEqual({ different: 1, identical: 1 });
-    setOutputs({
+    await setOutputs({
       submitted: true,
       results: { ciRunId: 7, host: HOST, readable: false, reason: 'HTTP 403' }
     });

@@ -3,13 +3,16 @@ import path from 'node:path';
 // zod's functional build: every start loads it, and it is lighter than the chained API.
 import * as z from 'zod/mini';
 import { ActionError } from './errors.js';
-import { FAIL_ON, type FailOn } from './results.js';
 import { guardSecrets, MIN_SECRET_LENGTH } from './secrets.js';
 
 export const DEFAULT_HOST = 'https://app.datafold.com';
 
 const ON_MISSING_RUN = ['warn', 'fail', 'trigger'] as const;
 export type OnMissingRun = (typeof ON_MISSING_RUN)[number];
+
+/** The results `fail-on` can name, in Datafold's own words. */
+export const FAIL_ON = ['different', 'bad-pks', 'missing-pks', 'error', 'empty'] as const;
+export type FailOn = (typeof FAIL_ON)[number];
 
 function isOnMissingRun(value: string): value is OnMissingRun {
   return (ON_MISSING_RUN as readonly string[]).includes(value);

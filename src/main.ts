@@ -9,7 +9,6 @@ import { parseInputs, readRawInputs, type Inputs } from './inputs.js';
 import { loadDiffs } from './load-diffs.js';
 import { findPullRequest, gatherRuleFacts, PullRequestSource } from './pull-request.js';
 import { setOutputs, writeSummary, type Outcome } from './report.js';
-import { gateFailure } from './results.js';
 import { findSkip, thresholdSkip, type Skip } from './rules.js';
 import { readRunnerContext } from './runner-context.js';
 import { submitDiffs } from './submit.js';
@@ -92,7 +91,10 @@ export async function run(): Promise<void> {
         waitForRun(api, headSha, waitTiming(inputs.waitTimeoutMinutes))
       );
       // Read whatever the run's status: a failed run's diffs show why it failed.
-      const { readRunResults } = await import('./read-results.js');
+      const [{ readRunResults }, { gateFailure }] = await Promise.all([
+        import('./read-results.js'),
+        import('./results.js')
+      ]);
       outcome.failOn = inputs.failOn;
       const results = await stage('Results', () => readRunResults(http, outcome.ciRunId ?? null));
       outcome.results = results;
@@ -132,11 +134,9 @@ function stages(outcome: Outcome) {
  */
 async function writeReport(outcome: Outcome): Promise<void> {
   const unwritten: string[] = [];
-  try {
-    setOutputs(outcome);
-  } catch (error) {
-    unwritten.push(`the outputs to GITHUB_OUTPUT (${errorMessage(error)})`);
-  }
+  await setOutputs(outcome).catch((error: unknown) =>
+    unwritten.push(`the outputs to GITHUB_OUTPUT (${errorMessage(error)})`)
+  );
   await writeSummary(outcome).catch((error: unknown) =>
     unwritten.push(`the job summary to GITHUB_STEP_SUMMARY (${errorMessage(error)})`)
   );

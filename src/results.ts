@@ -4,10 +4,7 @@ import type {
   DiffResultName,
   SummaryResults
 } from './datafold/data-diffs.js';
-
-/** The results `fail-on` can name, in Datafold's own words. */
-export const FAIL_ON = ['different', 'bad-pks', 'missing-pks', 'error', 'empty'] as const;
-export type FailOn = (typeof FAIL_ON)[number];
+import type { FailOn } from './inputs.js';
 
 /** One data diff of the run, as the `results` output carries it. */
 export interface DiffReport {
