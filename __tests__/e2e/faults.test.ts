@@ -191,7 +191,7 @@ describe('Datafold answers that fail the step', () => {
       fault: submits(1, { json: { unexpected: true } }),
       attempts: 1,
       message: () => [
-        "Datafold's answer to the diffs for pull request #2 is not what the CI API returns",
+        "Datafold's answer to the diffs for pull request #2 is not what the Datafold API returns",
         '{"unexpected":true}'
       ]
     }

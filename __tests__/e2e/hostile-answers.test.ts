@@ -155,29 +155,30 @@ describe('answers of the wrong shape: the request named, never a TypeError', () 
       name: 'a list where the submit answer belongs',
       fault: { match: 'submit', fault: { json: [] } },
       message:
-        "Datafold's answer to the diffs for pull request #2 is not what the CI API returns (the answer should be object)"
+        "Datafold's answer to the diffs for pull request #2 is not what the Datafold API returns (the answer should be object)"
     },
     {
       name: 'a string where a run id belongs',
       fault: { match: 'submit', fault: { json: { ci_run_id: '1001', run_id: 5001 } } },
-      message: 'is not what the CI API returns (ci_run_id should be number)'
+      message: 'is not what the Datafold API returns (ci_run_id should be number)'
     },
     {
       name: 'an object where the list of runs belongs',
       fault: { match: 'runs', fault: { json: { items: [] } } },
       message:
-        "Datafold's list of CI runs is not what the CI API returns (the answer should be array)"
+        "Datafold's list of CI runs is not what the Datafold API returns (the answer should be array)"
     },
     {
       name: 'a null in the list of runs',
       fault: { match: 'runs', fault: { json: [null] } },
-      message: "Datafold's list of CI runs is not what the CI API returns (0 should be object)"
+      message:
+        "Datafold's list of CI runs is not what the Datafold API returns (0 should be object)"
     },
     {
       name: 'a number where a run status belongs',
       fault: { match: 'runs', fault: { json: [{ id: 1001, status: 5 }] } },
       message:
-        "Datafold's list of CI runs is not what the CI API returns (0.status should be string)"
+        "Datafold's list of CI runs is not what the Datafold API returns (0.status should be string)"
     }
   ])('$name', async ({ fault, message }) => {
     const { result, datafold } = await scenario({

@@ -73,7 +73,7 @@ describe('secrets echoed by a server', () => {
     'the key %s in a 200 of the wrong shape (shown as JSON)',
     async (_form, echoed) => {
       const { result } = await scenario(submitFails({ json: { ci_run_id: echoed, run_id: 1 } }));
-      expectFailure(result, ['is not what the CI API returns', '"ci_run_id":"***"'], key);
+      expectFailure(result, ['is not what the Datafold API returns', '"ci_run_id":"***"'], key);
       expectNoEcho(result, key);
     }
   );

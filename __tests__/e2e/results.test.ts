@@ -282,7 +282,12 @@ describe('results that cannot be read', () => {
   });
 
   it.concurrent.each([
-    { name: 'a 403', fault: { status: 403 }, tries: 1, reason: 'the API key was rejected' },
+    {
+      name: 'a 403',
+      fault: { status: 403 },
+      tries: 1,
+      reason: 'the user of the API key may not read the data diffs of this CI run'
+    },
     { name: 'a 404', fault: { status: 404 }, tries: 1, reason: 'has no data diffs API' },
     {
       name: 'a 422',
@@ -337,7 +342,7 @@ describe('results that cannot be read', () => {
 
     expectFailure(result, [
       'The results of Datafold CI run 1001 could not be read, so "fail-on: different" could not be checked',
-      'the API key was rejected'
+      'the user of the API key may not read the data diffs of this CI run'
     ]);
     expect(result.outputs.results).toBe('');
   });

@@ -85,7 +85,7 @@ export function expect<T>(schema: z.ZodMiniType<T>, json: unknown, what: string)
       : `${where}: ${issue.message}`;
   });
   throw new ActionError(
-    `${what} is not what the CI API returns (${problems.join('; ')}); it was: ${excerpt(
+    `${what} is not what the Datafold API returns (${problems.join('; ')}); it was: ${excerpt(
       JSON.stringify(json) ?? String(json)
     )}`
   );

@@ -67,6 +67,10 @@ export type DataDiff = z.infer<typeof dataDiff>;
 export type DataDiffPage = z.infer<typeof dataDiffPage>;
 export type SummaryResults = z.infer<typeof summaryResults>;
 
+/** The key was good enough to submit: a 403 here is about what its user may see. */
+const FORBIDDEN =
+  'the user of the API key may not read the data diffs of this CI run: give that user access to the data source in Datafold, or use the key of a user who has it.';
+
 /** Datafold's data-diff API: a CI run's diffs and each diff's summary. */
 export class DataDiffsApi {
   constructor(private readonly http: DatafoldHttp) {}
@@ -87,7 +91,8 @@ export class DataDiffsApi {
       method: 'GET',
       path: `/api/v1/datadiffs?${query}`,
       what: `listing the data diffs of CI run ${ciRunId} (page ${page})`,
-      notFound: `${this.http.host} has no data diffs API at /api/v1/datadiffs.`
+      notFound: `${this.http.host} has no data diffs API at /api/v1/datadiffs.`,
+      forbidden: FORBIDDEN
     });
     return expect(
       dataDiffPage,
@@ -101,7 +106,8 @@ export class DataDiffsApi {
       method: 'GET',
       path: `/api/v1/datadiffs/${diffId}/summary_results`,
       what: `reading the results of data diff ${diffId}`,
-      notFound: `there is no data diff ${diffId} on ${this.http.host}.`
+      notFound: `there is no data diff ${diffId} on ${this.http.host}.`,
+      forbidden: FORBIDDEN
     });
     return expect(summaryResults, response.json, `Datafold's results of data diff ${diffId}`);
   }

@@ -32,6 +32,8 @@ export type RequestOptions = {
   what: string;
   /** What a 404 means for this request. */
   notFound: string;
+  /** What a 403 means for this request, when not that the key was rejected. */
+  forbidden?: string;
 } & ({ method: 'GET' } | { method: 'POST'; body: unknown; ifUnknown: IfUnknown });
 
 /**
@@ -148,6 +150,8 @@ export class DatafoldHttp {
   #clientError(response: RawResponse, options: RequestOptions): ActionError {
     const { status } = response;
     const prefix = `Datafold at ${this.#host} refused ${options.what} (HTTP ${status})`;
+    if (status === 403 && options.forbidden)
+      return new ActionError(`${prefix}: ${options.forbidden}`);
     if (status === 401 || status === 403) {
       return new ActionError(
         `${prefix}: the API key was rejected. Check that the "api-key" secret holds a valid Datafold API key for ${this.#host}.`
