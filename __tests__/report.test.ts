@@ -93,6 +93,18 @@ describe('writeSummary', () => {
     expect(html).not.toContain('<b>');
     // An empty column list still fills its cell.
     expect(html).toContain('<td>–</td>');
+    expect(html).toContain('<h3>Diffs submitted</h3>');
+  });
+
+  it('does not call the diffs submitted when Datafold did not confirm them', async () => {
+    await writeSummary({
+      submitted: false,
+      skip: { reason: 'dry-run', level: 'notice', message: 'Dry run.' },
+      entries: [entry(1)]
+    });
+    const html = read('GITHUB_STEP_SUMMARY');
+    expect(html).toContain('<h3>Diffs</h3>');
+    expect(html).not.toContain('Diffs submitted');
   });
 
   it('cuts a long table and counts the rest', async () => {

@@ -115,7 +115,8 @@ export async function writeSummary(outcome: Outcome): Promise<void> {
     // An empty cell would collapse the table row in core.summary's HTML.
     const cell = (items: string[] | null) =>
       items === null ? '<em>null</em>' : items.length === 0 ? '–' : escape(items.join(', '));
-    summary.addHeading('Diffs submitted', 3).addTable([
+    // A skip, a failure or a lost answer leaves them unsent, or unconfirmed.
+    summary.addHeading(outcome.submitted ? 'Diffs submitted' : 'Diffs', 3).addTable([
       [
         { data: 'prod', header: true },
         { data: 'pr', header: true },
