@@ -7,7 +7,7 @@ import type {
 import type { FailOn } from './inputs.js';
 
 /** One data diff of the run, as the `results` output carries it. */
-export interface DiffReport {
+interface DiffReport {
   prod: string;
   pr: string;
   diff_id: number | null;

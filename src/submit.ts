@@ -7,7 +7,7 @@ import type { PullRequestFacts } from './event-pull-request.js';
 import type { OnMissingRun } from './inputs.js';
 import type { PullRequestSource } from './pull-request.js';
 
-export interface SubmitResult {
+interface SubmitResult {
   /** Only on Datafold's own word: an answer with a `run_id`. */
   submitted: boolean;
   ciRunId: number | null;

@@ -12,12 +12,12 @@ const runsAnswer = z.array(ciRun);
 
 export type CiRun = z.infer<typeof ciRun>;
 
-export interface Submission {
+interface Submission {
   ciRunId: number | null;
   runId: number | null;
 }
 
-export interface TriggerRequest {
+interface TriggerRequest {
   pr_number: number;
   base_branch: string;
   base_sha: string;

@@ -3,7 +3,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { tunedMs } from '../timing.js';
 
-export interface Exchange {
+interface Exchange {
   method: string;
   url: URL;
   headers: http.OutgoingHttpHeaders;
@@ -13,7 +13,7 @@ export interface Exchange {
   signal?: AbortSignal | null;
 }
 
-export interface Answer {
+interface Answer {
   status: number;
   headers: http.IncomingHttpHeaders;
   body: Buffer;
