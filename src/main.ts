@@ -16,7 +16,7 @@ import { submitDiffs } from './submit.js';
 import { sinceStartMs } from './timing.js';
 import { waitForRun, waitTiming } from './wait.js';
 
-/** The pipeline: inputs → pull request → rules → diffs → submit (→ wait) → report. */
+/** The pipeline: inputs → pull request → rules → diffs → submit (→ wait → results) → report. */
 export async function run(): Promise<void> {
   core.debug(`Modules loaded at ${sinceStartMs().toFixed(1)} ms.`);
   const outcome: Outcome = { submitted: false };
@@ -28,16 +28,7 @@ export async function run(): Promise<void> {
     return report();
   });
   try {
-    const { context, inputs } = await stage('Inputs', async () => {
-      // The secrets first: they are masked before anything else can print them.
-      const raw = readRawInputs();
-      const context = readRunnerContext();
-      const inputs = parseInputs(raw, context.workspace);
-      core.info(
-        `Datafold ${inputs.host}, CI config ${inputs.ciConfigId}, diffs from ${inputs.diffs.kind === 'file' ? inputs.diffs.path : '"diffs-json"'}.`
-      );
-      return { context, inputs };
-    });
+    const { context, inputs } = await stage('Inputs', readInputs);
     const source = new PullRequestSource(
       lazyGitHub(inputs.githubToken, context.owner, context.repo),
       context.workspace
@@ -103,6 +94,18 @@ function stages(outcome: Outcome) {
     core.debug(`${name} done at ${sinceStartMs().toFixed(1)} ms.`);
     return result;
   };
+}
+
+/** Every input, validated, and the runner's facts: repository, workspace, event. */
+async function readInputs() {
+  // The secrets first: they are masked before anything else can print them.
+  const raw = readRawInputs();
+  const context = readRunnerContext();
+  const inputs = parseInputs(raw, context.workspace);
+  core.info(
+    `Datafold ${inputs.host}, CI config ${inputs.ciConfigId}, diffs from ${inputs.diffs.kind === 'file' ? inputs.diffs.path : '"diffs-json"'}.`
+  );
+  return { context, inputs };
 }
 
 /**
