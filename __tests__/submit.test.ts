@@ -150,7 +150,8 @@ describe('submitDiffs after a lost answer', () => {
 
   it('fails, even with wait, when the runs cannot be checked, saying so', async () => {
     losing('submit', () => waiting);
-    api.latestRun.mockRejectedValueOnce(new Error('Datafold at h failed 4 times'));
+    // Messages end as sentences do; the period does not stay inside the longer one.
+    api.latestRun.mockRejectedValueOnce(new Error('Datafold at h failed 4 times.'));
     await expect(submit('trigger', true)).rejects.toThrow(
       'was lost (HTTP 502), and checking its CI runs failed: Datafold at h failed 4 times: the diffs for pull request #7 may or may not have reached Datafold'
     );

@@ -27,6 +27,7 @@ function serve(name: string): Promise<string> {
     if (request.url === '/away')
       return void response.writeHead(302, { location: `${b}/there` }).end();
     if (request.url === '/empty') return void response.writeHead(204).end();
+    if (request.url === '/nowhere') return void response.writeHead(302).end();
     response
       .writeHead(200, { 'content-type': 'application/json', 'x-thing': '1' })
       .end('{"ok":true}');
@@ -201,5 +202,11 @@ describe('transportFetch', () => {
       { origin: 'a', path: '/away', authorization: 'token t' },
       { origin: 'b', path: '/there', authorization: undefined }
     ]);
+  });
+
+  it('returns a redirect without a Location as it is, as fetch does', async () => {
+    seen.length = 0;
+    expect((await fetch(`${a}/nowhere`)).status).toBe(302);
+    expect(seen).toEqual([{ origin: 'a', path: '/nowhere', authorization: undefined }]);
   });
 });

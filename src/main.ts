@@ -3,6 +3,7 @@ import { cancelledMessage, onCancel } from './cancellation.js';
 import { DatafoldApi } from './datafold/api.js';
 import { DatafoldHttp } from './datafold/http.js';
 import type { DiffEntry } from './diffs.js';
+import type { PullRequestFacts } from './event-pull-request.js';
 import { ActionError, errorMessage } from './errors.js';
 import { lazyGitHub } from './github/client.js';
 import { parseInputs, readRawInputs, type Inputs } from './inputs.js';
@@ -15,7 +16,7 @@ import { submitDiffs } from './submit.js';
 import { sinceStartMs } from './timing.js';
 import { waitForRun, waitTiming } from './wait.js';
 
-/** The pipeline: inputs → pull request → rules → diffs → submit (→ wait) → report. */
+/** The pipeline: inputs → pull request → rules → diffs → submit (→ wait → results) → report. */
 export async function run(): Promise<void> {
   core.debug(`Modules loaded at ${sinceStartMs().toFixed(1)} ms.`);
   const outcome: Outcome = { submitted: false };
@@ -27,16 +28,7 @@ export async function run(): Promise<void> {
     return report();
   });
   try {
-    const { context, inputs } = await stage('Inputs', async () => {
-      // The secrets first: they are masked before anything else can print them.
-      const raw = readRawInputs();
-      const context = readRunnerContext();
-      const inputs = parseInputs(raw, context.workspace);
-      core.info(
-        `Datafold ${inputs.host}, CI config ${inputs.ciConfigId}, diffs from ${inputs.diffs.kind === 'file' ? inputs.diffs.path : '"diffs-json"'}.`
-      );
-      return { context, inputs };
-    });
+    const { context, inputs } = await stage('Inputs', readInputs);
     const source = new PullRequestSource(
       lazyGitHub(inputs.githubToken, context.owner, context.repo),
       context.workspace
@@ -80,32 +72,8 @@ export async function run(): Promise<void> {
     Object.assign(outcome, result);
 
     // After a lost answer, the run it may have reached is followed (submitted stays false).
-    if (inputs.wait && (result.submitted || result.answerLost)) {
-      const { headSha } = await source.complete(pr, ['headSha']);
-      outcome.headSha = headSha;
-      if (headSha === undefined)
-        throw new ActionError(
-          'Cannot wait for the CI run: the pull request head commit is unknown.'
-        );
-      outcome.runStatus = await stage('Wait', () =>
-        waitForRun(api, headSha, waitTiming(inputs.waitTimeoutMinutes))
-      );
-      // Read whatever the run's status: a failed run's diffs show why it failed.
-      const [{ readRunResults }, { gateFailure }] = await Promise.all([
-        import('./read-results.js'),
-        import('./results.js')
-      ]);
-      outcome.failOn = inputs.failOn;
-      const results = await stage('Results', () => readRunResults(http, outcome.ciRunId ?? null));
-      outcome.results = results;
-      const gate = gateFailure(results, inputs.failOn);
-      if (outcome.runStatus !== 'done') {
-        throw new ActionError(
-          `Datafold CI run ${outcome.ciRunId ?? ''} ended ${outcome.runStatus}: see the run in Datafold for why.${gate ? ` ${gate}` : ''}`
-        );
-      }
-      if (gate) throw new ActionError(gate);
-    }
+    if (inputs.wait && (result.submitted || result.answerLost))
+      await waitAndReadResults(outcome, stage, { http, api, source, pr, inputs });
   } catch (error) {
     // After a cancellation, whatever the abandoned stage throws is moot: the first failure wins.
     if (outcome.failure === undefined) fail(outcome, error);
@@ -126,6 +94,64 @@ function stages(outcome: Outcome) {
     core.debug(`${name} done at ${sinceStartMs().toFixed(1)} ms.`);
     return result;
   };
+}
+
+/** Every input, validated, and the runner's facts: repository, workspace, event. */
+async function readInputs() {
+  // The secrets first: they are masked before anything else can print them.
+  const raw = readRawInputs();
+  const context = readRunnerContext();
+  const inputs = parseInputs(raw, context.workspace);
+  core.info(
+    `Datafold ${inputs.host}, CI config ${inputs.ciConfigId}, diffs from ${inputs.diffs.kind === 'file' ? inputs.diffs.path : '"diffs-json"'}.`
+  );
+  return { context, inputs };
+}
+
+/**
+ * With `wait`: the head commit's CI run followed to its end, then its data diffs read whatever
+ * its status (a failed run's diffs show why). The step fails when the run did not end `done`,
+ * or when `fail-on` trips.
+ */
+async function waitAndReadResults(
+  outcome: Outcome,
+  stage: ReturnType<typeof stages>,
+  {
+    http,
+    api,
+    source,
+    pr,
+    inputs
+  }: {
+    http: DatafoldHttp;
+    api: DatafoldApi;
+    source: PullRequestSource;
+    pr: PullRequestFacts;
+    inputs: Inputs;
+  }
+): Promise<void> {
+  const { headSha } = await source.complete(pr, ['headSha']);
+  outcome.headSha = headSha;
+  if (headSha === undefined)
+    throw new ActionError('Cannot wait for the CI run: the pull request head commit is unknown.');
+  outcome.runStatus = await stage('Wait', () =>
+    waitForRun(api, headSha, waitTiming(inputs.waitTimeoutMinutes))
+  );
+  const [{ readRunResults }, { gateFailure }] = await Promise.all([
+    import('./read-results.js'),
+    import('./results.js')
+  ]);
+  outcome.failOn = inputs.failOn;
+  const results = await stage('Results', () => readRunResults(http, outcome.ciRunId ?? null));
+  outcome.results = results;
+  const gate = gateFailure(results, inputs.failOn);
+  if (outcome.runStatus !== 'done') {
+    const run = outcome.ciRunId == null ? 'Datafold CI run' : `Datafold CI run ${outcome.ciRunId}`;
+    throw new ActionError(
+      `${run} ended ${outcome.runStatus}: see the run in Datafold for why.${gate ? ` ${gate}` : ''}`
+    );
+  }
+  if (gate) throw new ActionError(gate);
 }
 
 /**

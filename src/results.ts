@@ -7,7 +7,7 @@ import type {
 import type { FailOn } from './inputs.js';
 
 /** One data diff of the run, as the `results` output carries it. */
-export interface DiffReport {
+interface DiffReport {
   prod: string;
   pr: string;
   diff_id: number | null;
@@ -44,7 +44,7 @@ export type RunResults = { ciRunId: number | null; host: string } & (
 
 /** Pages read at most: beyond, the summary says the results may be incomplete. */
 export const MAX_PAGES = 20;
-/** Diffs asked for per page: the API's default and largest documented size. */
+/** Diffs asked for per page: the API's default, so surely served (no maximum is documented). */
 export const PAGE_SIZE = 100;
 
 /**

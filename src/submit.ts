@@ -7,7 +7,7 @@ import type { PullRequestFacts } from './event-pull-request.js';
 import type { OnMissingRun } from './inputs.js';
 import type { PullRequestSource } from './pull-request.js';
 
-export interface SubmitResult {
+interface SubmitResult {
   /** Only on Datafold's own word: an answer with a `run_id`. */
   submitted: boolean;
   ciRunId: number | null;
@@ -119,7 +119,9 @@ function lostAnswerCheck(
       ({ headSha } = await source.complete(pr, ['headSha']));
       run = headSha === undefined ? undefined : await api.latestRun(headSha);
     } catch (error) {
-      throw new AnswerLost(problem, `checking its CI runs failed: ${errorMessage(error)}`);
+      // The reason goes mid-sentence: its own closing period would not.
+      const reason = errorMessage(error).replace(/\.$/, '');
+      throw new AnswerLost(problem, `checking its CI runs failed: ${reason}`);
     }
     if (headSha === undefined) {
       throw new AnswerLost(

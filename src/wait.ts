@@ -4,7 +4,7 @@ import type { DatafoldApi } from './datafold/api.js';
 import { ActionError } from './errors.js';
 import { tunedMs } from './timing.js';
 
-export interface WaitTiming {
+interface WaitTiming {
   pollIntervalMs: number;
   /** How long a run may take to appear in the list after the submission. */
   appearWithinMs: number;

@@ -12,12 +12,12 @@ const runsAnswer = z.array(ciRun);
 
 export type CiRun = z.infer<typeof ciRun>;
 
-export interface Submission {
+interface Submission {
   ciRunId: number | null;
   runId: number | null;
 }
 
-export interface TriggerRequest {
+interface TriggerRequest {
   pr_number: number;
   base_branch: string;
   base_sha: string;
@@ -46,7 +46,7 @@ export class DatafoldApi {
       notFound: this.#notFound,
       ifUnknown
     });
-    const answer = expect(submitAnswer, response.json, `Datafold's answer to ${what}`);
+    const answer = parseAnswer(submitAnswer, response.json, `Datafold's answer to ${what}`);
     return { ciRunId: answer.ci_run_id, runId: answer.run_id };
   }
 
@@ -59,7 +59,7 @@ export class DatafoldApi {
       notFound: this.#notFound,
       ifUnknown
     });
-    return expect(triggerAnswer, response.json, "Datafold's answer to the CI run trigger")
+    return parseAnswer(triggerAnswer, response.json, "Datafold's answer to the CI run trigger")
       .ci_run_id;
   }
 
@@ -71,11 +71,12 @@ export class DatafoldApi {
       what: `listing the CI runs of commit ${prSha}`,
       notFound: this.#notFound
     });
-    return expect(runsAnswer, response.json, "Datafold's list of CI runs")[0];
+    return parseAnswer(runsAnswer, response.json, "Datafold's list of CI runs")[0];
   }
 }
 
-export function expect<T>(schema: z.ZodMiniType<T>, json: unknown, what: string): T {
+/** Datafold's answer, checked against its documented shape: a wrong one is an error naming the request. */
+export function parseAnswer<T>(schema: z.ZodMiniType<T>, json: unknown, what: string): T {
   const result = schema.safeParse(json);
   if (result.success) return result.data;
   const problems = result.error.issues.map((issue) => {

@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { PAGE_SIZE } from '../results.js';
-import { expect } from './api.js';
+import { parseAnswer } from './api.js';
 import type { DatafoldHttp } from './http.js';
 
 // Datafold's data-diff answers (data-diffs.yml in its OpenAPI), down to the fields the action
@@ -94,7 +94,7 @@ export class DataDiffsApi {
       notFound: `${this.http.host} has no data diffs API at /api/v1/datadiffs.`,
       forbidden: FORBIDDEN
     });
-    return expect(
+    return parseAnswer(
       dataDiffPage,
       response.json,
       `Datafold's page ${page} of the data diffs of CI run ${ciRunId}`
@@ -109,6 +109,6 @@ export class DataDiffsApi {
       notFound: `there is no data diff ${diffId} on ${this.http.host}.`,
       forbidden: FORBIDDEN
     });
-    return expect(summaryResults, response.json, `Datafold's results of data diff ${diffId}`);
+    return parseAnswer(summaryResults, response.json, `Datafold's results of data diff ${diffId}`);
   }
 }

@@ -14,7 +14,7 @@ import { send, TransportError } from '../http/transport.js';
 import { excerpt } from '../secrets.js';
 import { VERSION } from '../version.js';
 
-export interface DatafoldResponse {
+interface DatafoldResponse {
   status: number;
   json: unknown;
 }
@@ -26,7 +26,7 @@ interface RawResponse {
 }
 
 /** A read, or a POST with its body and the check for when its outcome is unknown. */
-export type RequestOptions = {
+type RequestOptions = {
   path: string;
   /** What the request does, for messages: "submitting the diffs". */
   what: string;

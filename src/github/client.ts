@@ -1,7 +1,14 @@
 import * as core from '@actions/core';
 import type { getOctokit } from '@actions/github';
 import { ActionError, errorMessage } from '../errors.js';
-import { Retryable, retryAfterMs, retryPolicy, verdict, withRetries } from '../http/retry.js';
+import {
+  Retryable,
+  retryAfterMs,
+  retryPolicy,
+  verdict,
+  withRetries,
+  type RetryPolicy
+} from '../http/retry.js';
 import { TransportError, transportFetch } from '../http/transport.js';
 
 export type Octokit = ReturnType<typeof getOctokit>;
@@ -35,7 +42,7 @@ async function createGitHub(token: string, owner: string, repo: string): Promise
           return response;
         } catch (error) {
           core.debug(`GitHub: ${options.method} ${options.url} failed: ${errorMessage(error)}`);
-          throw retryable(error, options.method) ?? error;
+          throw retryable(error, options.method, policy) ?? error;
         }
       });
     } catch (error) {
@@ -78,7 +85,7 @@ function rateLimit(error: unknown): { name: string; waitMs?: number } | undefine
  * A failed GitHub request worth another attempt, by the shared verdict; a rate limit only
  * when it lifts within the longest wait (a longer one fails now, with the reason).
  */
-function retryable(error: unknown, method: string): Retryable | undefined {
+function retryable(error: unknown, method: string, policy: RetryPolicy): Retryable | undefined {
   const transport = transportFailure(error);
   if (transport !== undefined)
     return verdict(method, transport.failure) === 'resend'
@@ -86,7 +93,7 @@ function retryable(error: unknown, method: string): Retryable | undefined {
       : undefined;
   const limit = rateLimit(error);
   if (limit !== undefined)
-    return (limit.waitMs ?? Infinity) <= retryPolicy().maxWaitMs
+    return (limit.waitMs ?? Infinity) <= policy.maxWaitMs
       ? new Retryable(limit.name, error, limit.waitMs)
       : undefined;
   const { status, response } = error as RequestFailure;

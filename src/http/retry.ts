@@ -34,7 +34,7 @@ export type Failure = TransportFailure | 'unreadable' | number;
  * the request is a read. `unknown`: a POST (submit, trigger: not idempotent) may have been
  * acted on; ask the server before sending it again. `final`: no resend can help.
  */
-export type Verdict = 'resend' | 'unknown' | 'final';
+type Verdict = 'resend' | 'unknown' | 'final';
 
 export function verdict(method: string, failure: Failure): Verdict {
   const read = method === 'GET';

@@ -3,7 +3,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { tunedMs } from '../timing.js';
 
-export interface Exchange {
+interface Exchange {
   method: string;
   url: URL;
   headers: http.OutgoingHttpHeaders;
@@ -13,7 +13,7 @@ export interface Exchange {
   signal?: AbortSignal | null;
 }
 
-export interface Answer {
+interface Answer {
   status: number;
   headers: http.IncomingHttpHeaders;
   body: Buffer;
@@ -198,8 +198,13 @@ export function transportFetch(timeoutMs?: number): typeof fetch {
     if (body !== undefined) headers['content-length'] = Buffer.byteLength(body);
     let answer = await send({ method, url, headers, body, timeoutMs, signal: init.signal });
     // As fetch does for reads: GitHub redirects the API of a renamed repository.
-    for (let hops = 0; REDIRECTS.has(answer.status) && method === 'GET' && hops < 5; hops++) {
-      const next = new URL(String(answer.headers.location), url);
+    // A redirect that names no address is returned as it is, as fetch returns it.
+    for (
+      let hops = 0;
+      REDIRECTS.has(answer.status) && answer.headers.location && method === 'GET' && hops < 5;
+      hops++
+    ) {
+      const next = new URL(answer.headers.location, url);
       // Like fetch, the token goes to the same origin only.
       if (next.origin !== url.origin) delete headers.authorization;
       url = next;
