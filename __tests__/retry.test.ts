@@ -76,7 +76,7 @@ describe('verdict', () => {
     ['unreadable', 'final', 'unknown'],
     ['certificate', 'final', 'final'],
     ['invalid', 'final', 'final'],
-    ['too-large', 'final', 'final'],
+    ['too-large', 'final', 'unknown'],
     [400, 'final', 'final'],
     [404, 'final', 'final'],
     [422, 'final', 'final']

@@ -45,7 +45,9 @@ export function verdict(method: string, failure: Failure): Verdict {
       return 'resend';
     case 'lost':
       return read ? 'resend' : 'unknown';
+    // An answer that cannot be read came after the request was taken in.
     case 'unreadable':
+    case 'too-large':
       return read ? 'final' : 'unknown';
     default:
       if (typeof failure === 'number' && failure >= 500) return read ? 'resend' : 'unknown';
