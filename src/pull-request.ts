@@ -155,26 +155,30 @@ async function changedFilesOf(
   source: PullRequestSource
 ): Promise<ChangedFiles> {
   const { number } = facts;
-  if (facts.changedFiles !== undefined && facts.changedFiles > FILE_LISTING_CAP)
+  // Awaited whatever the files, so that an invalid pattern always fails the run.
+  const matcher = started(
+    import('./ignored-files.js').then(({ ignoredFilesMatcher }) => ignoredFilesMatcher(patterns))
+  );
+  if (facts.changedFiles !== undefined && facts.changedFiles > FILE_LISTING_CAP) {
+    await matcher;
     return tooManyFiles(facts.changedFiles);
+  }
   const fileCount =
     facts.changedFiles ?? started(source.pull(number).then(({ changedFiles }) => changedFiles));
   const github = await source.github();
   const page = (n: number) => listPullFilesPage(github, number, n);
-  const [{ ignoredFilesMatcher }, first] = await Promise.all([
-    import('./ignored-files.js'),
-    page(1)
-  ]);
-  const isIgnored = ignoredFilesMatcher(patterns);
+  const [isIgnored, first] = await Promise.all([matcher, page(1)]);
   const paths: string[] = [];
+  let notIgnored: string | undefined;
   /** Takes a page in; true when it shows a changed file that is not ignored, which decides. */
   const decides = (files: FilesPage) => {
     paths.push(...files.paths);
-    return !files.paths.every(isIgnored);
+    notIgnored ??= files.paths.find((path) => !isIgnored(path));
+    return notIgnored !== undefined;
   };
-  // Stopped early, the listing is incomplete; the rule reads that as "not all ignored".
-  const stopped = { paths, complete: false };
-  if (decides(first)) return stopped;
+  // A copy: pages still on their way when one decided arrive after the return.
+  const stopped = () => ({ paths: [...paths], notIgnored, complete: false });
+  if (decides(first)) return stopped();
   let last = first;
   let at = 1;
   if (first.more) {
@@ -183,13 +187,13 @@ async function changedFilesOf(
     const rest = Array.from({ length: Math.ceil(total / FILES_PER_PAGE) - 1 }, (_, i) =>
       page(i + 2)
     );
-    if (await anyTrue(rest.map((listing) => listing.then(decides)))) return stopped;
+    if (await anyTrue(rest.map((listing) => listing.then(decides)))) return stopped();
     if (rest.length > 0) [last, at] = [await rest[rest.length - 1], rest.length + 1];
   }
   // A count older than the listing (commits pushed since the event): the rest page by page.
   while (last.more && at < FILE_LISTING_CAP / FILES_PER_PAGE) {
     last = await page(++at);
-    if (decides(last)) return stopped;
+    if (decides(last)) return stopped();
   }
   return { paths, complete: true };
 }
