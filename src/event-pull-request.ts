@@ -12,7 +12,7 @@ export interface PullRequestFacts {
 }
 
 /** Where an event says the pull request is. */
-export type EventTarget =
+type EventTarget =
   | { kind: 'pull-request'; facts: PullRequestFacts }
   | { kind: 'commit'; sha: string; commitMessage?: string }
   | { kind: 'none'; reason: string };

@@ -5,13 +5,13 @@ import * as z from 'zod/mini';
 import { ActionError } from './errors.js';
 import { guardSecrets, MIN_SECRET_LENGTH } from './secrets.js';
 
-export const DEFAULT_HOST = 'https://app.datafold.com';
+const DEFAULT_HOST = 'https://app.datafold.com';
 
 const ON_MISSING_RUN = ['warn', 'fail', 'trigger'] as const;
 export type OnMissingRun = (typeof ON_MISSING_RUN)[number];
 
 /** The results `fail-on` can name, in Datafold's own words. */
-export const FAIL_ON = ['different', 'bad-pks', 'missing-pks', 'error', 'empty'] as const;
+const FAIL_ON = ['different', 'bad-pks', 'missing-pks', 'error', 'empty'] as const;
 export type FailOn = (typeof FAIL_ON)[number];
 
 function isOnMissingRun(value: string): value is OnMissingRun {
@@ -19,7 +19,7 @@ function isOnMissingRun(value: string): value is OnMissingRun {
 }
 
 /** `path` is relative to the workspace, as annotations need it, whatever form the input had. */
-export type DiffsSource = { kind: 'file'; path: string; absolutePath: string } | { kind: 'inline' };
+type DiffsSource = { kind: 'file'; path: string; absolutePath: string } | { kind: 'inline' };
 
 function diffsFile(input: string, workspace: string): DiffsSource {
   const absolutePath = path.resolve(workspace, input);

@@ -74,7 +74,7 @@ function started<T>(promise: Promise<T>): Promise<T> {
   return promise;
 }
 
-export type PullRequestSearch = { found: PullRequestFacts } | { notFound: string };
+type PullRequestSearch = { found: PullRequestFacts } | { notFound: string };
 
 /** Finds the pull request: the `pr-number` input, else the event, else the commit's open pull request. */
 export async function findPullRequest(

@@ -1,4 +1,4 @@
-export type SkipReason =
+type SkipReason =
   | 'skip-marker'
   | 'missing-label'
   | 'base-branch'
