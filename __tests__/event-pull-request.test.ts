@@ -46,6 +46,18 @@ describe('targetFromEvent', () => {
     }
   );
 
+  it.each([-1, 2.5, Infinity])(
+    'takes no file count from a changed_files of %d, which no pull request has',
+    (changedFiles) => {
+      const payload = example('pull_request', (p) => p.action === 'opened');
+      payload.pull_request.changed_files = changedFiles;
+      const target = targetFromEvent('pull_request', payload, RUNNER_SHA);
+      expect(target.kind === 'pull-request' && target.facts).toEqual(
+        expect.objectContaining({ number: payload.pull_request.number, changedFiles: undefined })
+      );
+    }
+  );
+
   it('never takes GITHUB_SHA (the merge commit) as the head of a pull_request', () => {
     const payload = example('pull_request', (p) => p.action === 'synchronize');
     const target = targetFromEvent('pull_request', payload, RUNNER_SHA);

@@ -40,6 +40,10 @@ function positiveInteger(value: unknown): number | undefined {
   return typeof value === 'number' && Number.isSafeInteger(value) && value > 0 ? value : undefined;
 }
 
+function count(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? value : undefined;
+}
+
 const ZERO_SHA = /^0+$/;
 
 /** Facts from a pull request object as GitHub's REST API and webhooks shape it; undefined without a number. */
@@ -59,7 +63,7 @@ export function factsFromPull(value: unknown, live: boolean): PullRequestFacts |
     baseSha: string(base?.sha),
     baseRef: string(base?.ref),
     labels: live ? labels : undefined,
-    changedFiles: typeof pull.changed_files === 'number' ? pull.changed_files : undefined
+    changedFiles: count(pull.changed_files)
   };
 }
 
