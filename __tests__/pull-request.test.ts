@@ -296,21 +296,23 @@ describe('gatherRuleFacts: files-to-ignore', () => {
   });
 
   it.each([
-    ['when page 1 decides', 2],
-    ['when GitHub cannot list them all', 3500]
-  ])('fails on an invalid pattern whatever the files: %s', async (_, changedFiles) => {
-    await expect(
-      gatherRuleFacts(
-        { ...fromEvent, changedFiles },
-        { ...noRules, filesToIgnore: ['docs/', '!'] },
-        source
-      )
-    ).rejects.toStrictEqual(
-      new ActionError(
-        'Input "files-to-ignore": "!" has nothing after "!": write "\\!" for a file named "!".'
-      )
-    );
-  });
+    ['when page 1 would decide', 2],
+    ['when GitHub could not list them all', 3500]
+  ])(
+    'fails on an invalid pattern before any request or git, whatever the files: %s',
+    async (_, changedFiles) => {
+      const rules = { ...allRules, filesToIgnore: ['docs/', '!'] };
+      await expect(
+        gatherRuleFacts({ number: 7, changedFiles }, rules, source)
+      ).rejects.toStrictEqual(
+        new ActionError(
+          'Input "files-to-ignore": "!" has nothing after "!": write "\\!" for a file named "!".'
+        )
+      );
+      expect(createGitHub).not.toHaveBeenCalled();
+      expect(fakes.readLocalCommitMessage).not.toHaveBeenCalled();
+    }
+  );
 
   it('stops after page 1 when GET /pulls/{n} counts more files than GitHub lists', async () => {
     pages(30);

@@ -107,7 +107,9 @@ const FILE_LISTING_CAP = 3000;
 
 /**
  * Reads what the enabled rules need, concurrently, and nothing else. The head commit's message
- * starts first: git runs while GitHub is asked the rest.
+ * starts first: git runs while GitHub is asked the rest. The "files-to-ignore" patterns are
+ * compiled before anything is asked, so that an invalid one fails the run with no request made
+ * for it, whatever the files.
  */
 export async function gatherRuleFacts(
   facts: PullRequestFacts,
@@ -115,6 +117,9 @@ export async function gatherRuleFacts(
   source: PullRequestSource
 ): Promise<{ facts: PullRequestFacts; ruleFacts: RuleFacts }> {
   const needs = factsNeeded(rules);
+  const isIgnored = needs.changedFiles
+    ? (await import('./ignored-files.js')).ignoredFilesMatcher(rules.filesToIgnore)
+    : undefined;
   const needsMessage = needs.commitMessage && facts.commitMessage === undefined;
   const message = needsMessage
     ? // At once when the event names the head commit; else after GET /pulls/{n}.
@@ -126,7 +131,7 @@ export async function gatherRuleFacts(
   const [completed, commitMessage, changedFiles] = await Promise.all([
     source.complete(facts, pullKeys),
     message,
-    needs.changedFiles ? changedFilesOf(facts, rules.filesToIgnore, source) : undefined
+    isIgnored ? changedFilesOf(facts, isIgnored, source) : undefined
   ]);
   return {
     facts: await source.withLive({ ...completed, commitMessage }),
@@ -151,23 +156,17 @@ function commitMessageOf(headSha: string | undefined, source: PullRequestSource)
  */
 async function changedFilesOf(
   facts: PullRequestFacts,
-  patterns: string[],
+  isIgnored: (path: string) => boolean,
   source: PullRequestSource
 ): Promise<ChangedFiles> {
   const { number } = facts;
-  // Awaited whatever the files, so that an invalid pattern always fails the run.
-  const matcher = started(
-    import('./ignored-files.js').then(({ ignoredFilesMatcher }) => ignoredFilesMatcher(patterns))
-  );
-  if (facts.changedFiles !== undefined && facts.changedFiles > FILE_LISTING_CAP) {
-    await matcher;
+  if (facts.changedFiles !== undefined && facts.changedFiles > FILE_LISTING_CAP)
     return tooManyFiles(facts.changedFiles);
-  }
   const fileCount =
     facts.changedFiles ?? started(source.pull(number).then(({ changedFiles }) => changedFiles));
   const github = await source.github();
   const page = (n: number) => listPullFilesPage(github, number, n);
-  const [isIgnored, first] = await Promise.all([matcher, page(1)]);
+  const first = await page(1);
   const paths: string[] = [];
   let notIgnored: string | undefined;
   /** Takes a page in; true when it shows a changed file that is not ignored, which decides. */
