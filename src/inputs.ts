@@ -167,8 +167,11 @@ function minutes(value: string): number | typeof REFUSED {
   return /^\d+(\.\d+)?$/.test(value) && number > 0 && number <= 360 ? number : REFUSED;
 }
 
-/** The user information of a URL (`user:password@`), as written, or undefined. */
-const USER_INFO = /^((?:[^:/?#]+:)?\/\/)?([^/?#@]*)@/;
+/**
+ * The user information of a URL (`user:password@`), as written, or undefined. It ends at the
+ * authority's last "@", as URL parsers read it: a password may hold an "@" of its own.
+ */
+const USER_INFO = /^((?:[^:/?#]+:)?\/\/)?([^/?#]*)@/;
 
 /** A host as messages show it: any user information replaced, so no credential is echoed. */
 const hostShown = (value: string) => value.replace(USER_INFO, '$1***@');
