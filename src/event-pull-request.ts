@@ -53,18 +53,23 @@ export function factsFromPull(value: unknown, live: boolean): PullRequestFacts |
   if (!pull || number === undefined) return undefined;
   const head = object(pull.head);
   const base = object(pull.base);
-  const labels = Array.isArray(pull.labels)
-    ? pull.labels.map((label) => string(object(label)?.name)).filter((name) => name !== undefined)
-    : undefined;
   return {
     number,
     headSha: string(head?.sha),
     headRef: string(head?.ref),
     baseSha: string(base?.sha),
     baseRef: string(base?.ref),
-    labels: live ? labels : undefined,
+    labels: live ? labelNames(pull.labels) : undefined,
     changedFiles: count(pull.changed_files)
   };
+}
+
+/** The names of a list of labels; undefined when it is no list or a label has no name. */
+function labelNames(value: unknown): string[] | undefined {
+  if (!Array.isArray(value)) return undefined;
+  const names = value.map((label) => string(object(label)?.name));
+  // A wrong-shaped list is no answer to rule on, not a shorter one.
+  return names.every((name) => name !== undefined) ? (names as string[]) : undefined;
 }
 
 /** Reads the pull request from the event payload, as the README's event table says; no I/O. */
