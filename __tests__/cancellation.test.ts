@@ -20,6 +20,11 @@ describe('cancelledMessage', () => {
       'during "Wait": the diffs were submitted; Datafold CI run 1001 goes on.'
     ],
     [
+      { submitted: false, stage: 'Wait', ciRunId: 1001, answerLost: 'The answer was lost' },
+      'SIGTERM',
+      'during "Wait": the answer to the submission was lost, so the diffs may or may not have reached Datafold; CI run 1001, which was being followed, goes on.'
+    ],
+    [
       { submitted: true, stage: 'Submit', ciRunId: null },
       'SIGINT',
       'during "Submit": the diffs were submitted; the Datafold CI run goes on.'

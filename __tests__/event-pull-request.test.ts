@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { example, examples } from '../__fixtures__/webhook-examples.js';
-import { choosePullForCommit, targetFromEvent } from '../src/event-pull-request.js';
+import { choosePullForCommit, factsFromPull, targetFromEvent } from '../src/event-pull-request.js';
 
 const RUNNER_SHA = 'f'.repeat(40);
 
@@ -43,6 +43,18 @@ describe('targetFromEvent', () => {
           facts: factsOf(pull)
         });
       }
+    }
+  );
+
+  it.each([-1, 2.5, Infinity])(
+    'takes no file count from a changed_files of %d, which no pull request has',
+    (changedFiles) => {
+      const payload = example('pull_request', (p) => p.action === 'opened');
+      payload.pull_request.changed_files = changedFiles;
+      const target = targetFromEvent('pull_request', payload, RUNNER_SHA);
+      expect(target.kind === 'pull-request' && target.facts).toEqual(
+        expect.objectContaining({ number: payload.pull_request.number, changedFiles: undefined })
+      );
     }
   );
 
@@ -153,6 +165,23 @@ describe('targetFromEvent', () => {
   it('finds nothing when there is no commit to look up', () => {
     expect(targetFromEvent('workflow_dispatch', {}, '').kind).toBe('none');
   });
+});
+
+describe('factsFromPull', () => {
+  const pull = example('pull_request', (p) => p.action === 'opened').pull_request;
+
+  it('reads the labels of a live answer only', () => {
+    const labelled = { ...pull, labels: [{ name: 'datafold' }, { name: 'bug' }] };
+    expect(factsFromPull(labelled, true)?.labels).toEqual(['datafold', 'bug']);
+    expect(factsFromPull(labelled, false)?.labels).toBeUndefined();
+  });
+
+  it.each([[[{ name: 'datafold' }, null]], [[{ name: 'datafold' }, { name: 7 }]], [{}]])(
+    'takes no labels from %j, rather than fewer',
+    (labels) => {
+      expect(factsFromPull({ ...pull, labels }, true)?.labels).toBeUndefined();
+    }
+  );
 });
 
 describe('choosePullForCommit', () => {

@@ -144,6 +144,11 @@ describe('parseInputs', () => {
       'Input "host": "https://***@app.datafold.com" is not valid: use the https:// address of your Datafold deployment, e.g. https://app.datafold.com (plain http:// only for localhost; no user:password@, query or #fragment)'
     ],
     [{ host: 'user:pw@app.datafold.com' }, 'Input "host": "***@app.datafold.com" is not valid'],
+    // A password with an "@" of its own: the credentials end at the last one.
+    [
+      { host: 'https://user:p@ss@app.datafold.com/x' },
+      'Input "host": "https://***@app.datafold.com/x" is not valid'
+    ],
     [{ diffs: '' }, 'Input "diffs": set "diffs" to the path of your diffs file'],
     [{ 'diffs-json': '[]' }, 'Input "diffs": set only one of "diffs" and "diffs-json", not both'],
     [
@@ -318,6 +323,11 @@ describe('readRawInputs', () => {
     expect(redact('Key the-datafold-key, token ghs_theGitHubToken, p%40ssw0rd-long')).toBe(
       'Key ***, token ***, ***'
     );
+  });
+
+  it('masks a password that holds a raw "@" whole', () => {
+    process.env.INPUT_HOST = 'https://proxy-user:p@ssw0rd-long@datafold.example.com';
+    expect(read({}).masked).toEqual(['proxy-user', 'p@ssw0rd-long']);
   });
 
   it('masks no value too short to mask without wrecking the log', () => {

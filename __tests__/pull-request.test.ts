@@ -2,6 +2,7 @@ import { beforeEach, describe, expect, it, jest } from '@jest/globals';
 import * as core from '../__fixtures__/core.js';
 import * as fakes from '../__fixtures__/github.js';
 import { example } from '../__fixtures__/webhook-examples.js';
+import { ActionError } from '../src/errors.js';
 import type { GitHub } from '../src/github/client.js';
 import type { RunnerContext } from '../src/runner-context.js';
 import type { Rules } from '../src/rules.js';
@@ -143,7 +144,11 @@ describe('gatherRuleFacts', () => {
       commitMessage: 'from the API',
       labels: ['datafold'],
       baseRef: 'main',
-      changedFiles: { paths: ['models/a.sql', 'README.md'], complete: false }
+      changedFiles: {
+        paths: ['models/a.sql', 'README.md'],
+        notIgnored: 'models/a.sql',
+        complete: false
+      }
     });
     expect(facts.headSha).toBe(HEAD);
   });
@@ -187,6 +192,7 @@ describe('gatherRuleFacts: files-to-ignore', () => {
     );
     expect(ruleFacts.changedFiles).toEqual({
       paths: ['docs/a.md', 'models/a.sql'],
+      notIgnored: 'models/a.sql',
       complete: false
     });
     expect(fakes.listPullFilesPage).toHaveBeenCalledTimes(1);
@@ -219,9 +225,16 @@ describe('gatherRuleFacts: files-to-ignore', () => {
       docsOnly,
       source
     );
-    expect(ruleFacts.changedFiles?.complete).toBe(false);
-    expect(ruleFacts.changedFiles?.paths).toContain('models/orders.sql');
+    const changed = ruleFacts.changedFiles;
+    expect(changed).toEqual({
+      paths: [...docs(0), 'models/orders.sql'],
+      notIgnored: 'models/orders.sql',
+      complete: false
+    });
     page2.resolve({ paths: docs(100), more: true });
+    await settle();
+    // A page that comes after the decision leaves the facts as they were.
+    expect(changed?.paths).toHaveLength(101);
   });
 
   it('without a count in the event, asks GET /pulls/{n} for it while page 1 is listed', async () => {
@@ -265,6 +278,41 @@ describe('gatherRuleFacts: files-to-ignore', () => {
       'The pull request changes 3500 files and GitHub lists only the first 3000: "files-to-ignore" cannot rule the rest out, so the diffs are submitted.'
     );
   });
+
+  it("follows Datafold's own example: the dbt folder, without its .md files", async () => {
+    const dbt = { ...noRules, filesToIgnore: ['*', '!dbt/*', 'dbt/*.md'] };
+    const listed = async (...paths: string[]) => {
+      fakes.listPullFilesPage.mockResolvedValue({ paths, more: false });
+      return (await gatherRuleFacts(fromEvent, dbt, source)).ruleFacts.changedFiles;
+    };
+    expect(await listed('dbt/README.md', 'airflow/dag.py')).toEqual({
+      paths: ['dbt/README.md', 'airflow/dag.py'],
+      notIgnored: undefined,
+      complete: true
+    });
+    expect((await listed('dbt/README.md', 'dbt/models/orders.sql'))?.notIgnored).toBe(
+      'dbt/models/orders.sql'
+    );
+  });
+
+  it.each([
+    ['when page 1 would decide', 2],
+    ['when GitHub could not list them all', 3500]
+  ])(
+    'fails on an invalid pattern before any request or git, whatever the files: %s',
+    async (_, changedFiles) => {
+      const rules = { ...allRules, filesToIgnore: ['docs/', '!'] };
+      await expect(
+        gatherRuleFacts({ number: 7, changedFiles }, rules, source)
+      ).rejects.toStrictEqual(
+        new ActionError(
+          'Input "files-to-ignore": "!" has nothing after "!": write "\\!" for a file named "!".'
+        )
+      );
+      expect(createGitHub).not.toHaveBeenCalled();
+      expect(fakes.readLocalCommitMessage).not.toHaveBeenCalled();
+    }
+  );
 
   it('stops after page 1 when GET /pulls/{n} counts more files than GitHub lists', async () => {
     pages(30);

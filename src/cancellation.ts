@@ -37,6 +37,11 @@ export function cancelledMessage(outcome: Outcome, signal: NodeJS.Signals): stri
       outcome.ciRunId == null ? 'the Datafold CI run' : `Datafold CI run ${outcome.ciRunId}`;
     return `${when}: the diffs were submitted; ${run} goes on.`;
   }
+  // After a lost answer the run it may have reached is followed: nothing is certain either way.
+  if (outcome.answerLost) {
+    const run = outcome.ciRunId == null ? 'the CI run' : `CI run ${outcome.ciRunId}`;
+    return `${when}: the answer to the submission was lost, so the diffs may or may not have reached Datafold; ${run}, which was being followed, goes on.`;
+  }
   if (outcome.stage === 'Submit')
     return `${when}: the diffs were being sent; they may have reached Datafold. Look for the pull request's CI run in Datafold before re-running the job.`;
   return `${when}: nothing was sent to Datafold.`;

@@ -27,7 +27,7 @@ export interface DiffProblem {
   message: string;
 }
 
-export interface DiffsValidation {
+interface DiffsValidation {
   entries: DiffEntry[];
   errors: DiffProblem[];
   warnings: DiffProblem[];

@@ -12,7 +12,7 @@ export interface PullRequestFacts {
 }
 
 /** Where an event says the pull request is. */
-export type EventTarget =
+type EventTarget =
   | { kind: 'pull-request'; facts: PullRequestFacts }
   | { kind: 'commit'; sha: string; commitMessage?: string }
   | { kind: 'none'; reason: string };
@@ -40,6 +40,10 @@ function positiveInteger(value: unknown): number | undefined {
   return typeof value === 'number' && Number.isSafeInteger(value) && value > 0 ? value : undefined;
 }
 
+function count(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? value : undefined;
+}
+
 const ZERO_SHA = /^0+$/;
 
 /** Facts from a pull request object as GitHub's REST API and webhooks shape it; undefined without a number. */
@@ -49,18 +53,23 @@ export function factsFromPull(value: unknown, live: boolean): PullRequestFacts |
   if (!pull || number === undefined) return undefined;
   const head = object(pull.head);
   const base = object(pull.base);
-  const labels = Array.isArray(pull.labels)
-    ? pull.labels.map((label) => string(object(label)?.name)).filter((name) => name !== undefined)
-    : undefined;
   return {
     number,
     headSha: string(head?.sha),
     headRef: string(head?.ref),
     baseSha: string(base?.sha),
     baseRef: string(base?.ref),
-    labels: live ? labels : undefined,
-    changedFiles: typeof pull.changed_files === 'number' ? pull.changed_files : undefined
+    labels: live ? labelNames(pull.labels) : undefined,
+    changedFiles: count(pull.changed_files)
   };
+}
+
+/** The names of a list of labels; undefined when it is no list or a label has no name. */
+function labelNames(value: unknown): string[] | undefined {
+  if (!Array.isArray(value)) return undefined;
+  const names = value.map((label) => string(object(label)?.name));
+  // A wrong-shaped list is no answer to rule on, not a shorter one.
+  return names.every((name) => name !== undefined) ? (names as string[]) : undefined;
 }
 
 /** Reads the pull request from the event payload, as the README's event table says; no I/O. */

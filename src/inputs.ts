@@ -5,13 +5,13 @@ import * as z from 'zod/mini';
 import { ActionError } from './errors.js';
 import { guardSecrets, MIN_SECRET_LENGTH } from './secrets.js';
 
-export const DEFAULT_HOST = 'https://app.datafold.com';
+const DEFAULT_HOST = 'https://app.datafold.com';
 
 const ON_MISSING_RUN = ['warn', 'fail', 'trigger'] as const;
 export type OnMissingRun = (typeof ON_MISSING_RUN)[number];
 
 /** The results `fail-on` can name, in Datafold's own words. */
-export const FAIL_ON = ['different', 'bad-pks', 'missing-pks', 'error', 'empty'] as const;
+const FAIL_ON = ['different', 'bad-pks', 'missing-pks', 'error', 'empty'] as const;
 export type FailOn = (typeof FAIL_ON)[number];
 
 function isOnMissingRun(value: string): value is OnMissingRun {
@@ -19,7 +19,7 @@ function isOnMissingRun(value: string): value is OnMissingRun {
 }
 
 /** `path` is relative to the workspace, as annotations need it, whatever form the input had. */
-export type DiffsSource = { kind: 'file'; path: string; absolutePath: string } | { kind: 'inline' };
+type DiffsSource = { kind: 'file'; path: string; absolutePath: string } | { kind: 'inline' };
 
 function diffsFile(input: string, workspace: string): DiffsSource {
   const absolutePath = path.resolve(workspace, input);
@@ -167,8 +167,11 @@ function minutes(value: string): number | typeof REFUSED {
   return /^\d+(\.\d+)?$/.test(value) && number > 0 && number <= 360 ? number : REFUSED;
 }
 
-/** The user information of a URL (`user:password@`), as written, or undefined. */
-const USER_INFO = /^((?:[^:/?#]+:)?\/\/)?([^/?#@]*)@/;
+/**
+ * The user information of a URL (`user:password@`), as written, or undefined. It ends at the
+ * authority's last "@", as URL parsers read it: a password may hold an "@" of its own.
+ */
+const USER_INFO = /^((?:[^:/?#]+:)?\/\/)?([^/?#]*)@/;
 
 /** A host as messages show it: any user information replaced, so no credential is echoed. */
 const hostShown = (value: string) => value.replace(USER_INFO, '$1***@');

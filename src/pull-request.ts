@@ -74,7 +74,7 @@ function started<T>(promise: Promise<T>): Promise<T> {
   return promise;
 }
 
-export type PullRequestSearch = { found: PullRequestFacts } | { notFound: string };
+type PullRequestSearch = { found: PullRequestFacts } | { notFound: string };
 
 /** Finds the pull request: the `pr-number` input, else the event, else the commit's open pull request. */
 export async function findPullRequest(
@@ -107,7 +107,9 @@ const FILE_LISTING_CAP = 3000;
 
 /**
  * Reads what the enabled rules need, concurrently, and nothing else. The head commit's message
- * starts first: git runs while GitHub is asked the rest.
+ * starts first: git runs while GitHub is asked the rest. The "files-to-ignore" patterns are
+ * compiled before anything is asked, so that an invalid one fails the run with no request made
+ * for it, whatever the files.
  */
 export async function gatherRuleFacts(
   facts: PullRequestFacts,
@@ -115,6 +117,9 @@ export async function gatherRuleFacts(
   source: PullRequestSource
 ): Promise<{ facts: PullRequestFacts; ruleFacts: RuleFacts }> {
   const needs = factsNeeded(rules);
+  const isIgnored = needs.changedFiles
+    ? (await import('./ignored-files.js')).ignoredFilesMatcher(rules.filesToIgnore)
+    : undefined;
   const needsMessage = needs.commitMessage && facts.commitMessage === undefined;
   const message = needsMessage
     ? // At once when the event names the head commit; else after GET /pulls/{n}.
@@ -126,7 +131,7 @@ export async function gatherRuleFacts(
   const [completed, commitMessage, changedFiles] = await Promise.all([
     source.complete(facts, pullKeys),
     message,
-    needs.changedFiles ? changedFilesOf(facts, rules.filesToIgnore, source) : undefined
+    isIgnored ? changedFilesOf(facts, isIgnored, source) : undefined
   ]);
   return {
     facts: await source.withLive({ ...completed, commitMessage }),
@@ -151,7 +156,7 @@ function commitMessageOf(headSha: string | undefined, source: PullRequestSource)
  */
 async function changedFilesOf(
   facts: PullRequestFacts,
-  patterns: string[],
+  isIgnored: (path: string) => boolean,
   source: PullRequestSource
 ): Promise<ChangedFiles> {
   const { number } = facts;
@@ -161,20 +166,18 @@ async function changedFilesOf(
     facts.changedFiles ?? started(source.pull(number).then(({ changedFiles }) => changedFiles));
   const github = await source.github();
   const page = (n: number) => listPullFilesPage(github, number, n);
-  const [{ ignoredFilesMatcher }, first] = await Promise.all([
-    import('./ignored-files.js'),
-    page(1)
-  ]);
-  const isIgnored = ignoredFilesMatcher(patterns);
+  const first = await page(1);
   const paths: string[] = [];
+  let notIgnored: string | undefined;
   /** Takes a page in; true when it shows a changed file that is not ignored, which decides. */
   const decides = (files: FilesPage) => {
     paths.push(...files.paths);
-    return !files.paths.every(isIgnored);
+    notIgnored ??= files.paths.find((path) => !isIgnored(path));
+    return notIgnored !== undefined;
   };
-  // Stopped early, the listing is incomplete; the rule reads that as "not all ignored".
-  const stopped = { paths, complete: false };
-  if (decides(first)) return stopped;
+  // A copy: pages still on their way when one decided arrive after the return.
+  const stopped = () => ({ paths: [...paths], notIgnored, complete: false });
+  if (decides(first)) return stopped();
   let last = first;
   let at = 1;
   if (first.more) {
@@ -183,13 +186,13 @@ async function changedFilesOf(
     const rest = Array.from({ length: Math.ceil(total / FILES_PER_PAGE) - 1 }, (_, i) =>
       page(i + 2)
     );
-    if (await anyTrue(rest.map((listing) => listing.then(decides)))) return stopped;
+    if (await anyTrue(rest.map((listing) => listing.then(decides)))) return stopped();
     if (rest.length > 0) [last, at] = [await rest[rest.length - 1], rest.length + 1];
   }
   // A count older than the listing (commits pushed since the event): the rest page by page.
   while (last.more && at < FILE_LISTING_CAP / FILES_PER_PAGE) {
     last = await page(++at);
-    if (decides(last)) return stopped;
+    if (decides(last)) return stopped();
   }
   return { paths, complete: true };
 }

@@ -1,4 +1,4 @@
-export type SkipReason =
+type SkipReason =
   | 'skip-marker'
   | 'missing-label'
   | 'base-branch'
@@ -21,12 +21,13 @@ export interface Rules {
   filesToIgnore: string[];
 }
 
+/** What listing the pull request's changed files found, as far as it went. */
 export interface ChangedFiles {
+  /** The paths listed; a renamed file counts under its old and new path. */
   paths: string[];
-  /**
-   * False when the listing stopped before the pull request's end: at a file that is not
-   * ignored, or at GitHub's 3000-file cap.
-   */
+  /** The first listed path that "files-to-ignore" does not ignore: the listing stops there. */
+  notIgnored?: string;
+  /** True when every changed file was listed (false past GitHub's 3000-file cap, or stopped). */
   complete: boolean;
 }
 
@@ -53,8 +54,8 @@ function quoteList(items: string[]): string {
 
 /**
  * Decides from the pull request's facts whether to skip; the first rule that applies wins.
- * The pattern matchers load only for the rules that use them: most workflows set neither,
- * and every start pays for the code it loads.
+ * The branch matcher loads only when "base-branch" is set: most workflows do not set it, and
+ * every start pays for the code it loads.
  */
 export async function findSkip(facts: RuleFacts, rules: Rules): Promise<Skip | undefined> {
   if (rules.skipMarker !== '' && facts.commitMessage?.includes(rules.skipMarker)) {
@@ -88,28 +89,21 @@ export async function findSkip(facts: RuleFacts, rules: Rules): Promise<Skip | u
       };
     }
   }
+  // Datafold's own rule: run when at least one changed file is not ignored.
+  const files = facts.changedFiles;
   if (
     rules.filesToIgnore.length > 0 &&
-    facts.changedFiles &&
-    (await allIgnored(facts.changedFiles, rules.filesToIgnore))
+    files?.complete &&
+    files.notIgnored === undefined &&
+    files.paths.length > 0
   ) {
     return {
       reason: 'ignored-files',
       level: 'notice',
-      message: `Skipped: all ${facts.changedFiles.paths.length} files changed by the pull request match "files-to-ignore".`
+      message: `Skipped: all ${files.paths.length} files changed by the pull request match "files-to-ignore".`
     };
   }
   return undefined;
-}
-
-/**
- * Datafold's own rule: run when at least one changed file is not ignored. The patterns are
- * compiled first, so an invalid one fails the run whatever the files.
- */
-async function allIgnored(files: ChangedFiles, patterns: string[]): Promise<boolean> {
-  const { ignoredFilesMatcher } = await import('./ignored-files.js');
-  const isIgnored = ignoredFilesMatcher(patterns);
-  return files.complete && files.paths.length > 0 && files.paths.every(isIgnored);
 }
 
 export function thresholdSkip(diffCount: number, threshold: number | undefined): Skip | undefined {

@@ -111,11 +111,6 @@ export async function startGitHub(options = {}) {
       (n, url) => withPull(n, (pull) => paginate(filesJson(pull), url))
     ],
     [
-      'labels',
-      /^\/issues\/(\d+)\/labels$/,
-      (n, url) => withPull(n, (pull) => paginate(labelsJson(pull), url))
-    ],
-    [
       'commit-pulls',
       /^\/commits\/([^/]+)\/pulls$/,
       (sha, url) => paginate(pullsWithCommit(sha), url)

@@ -155,7 +155,10 @@ export async function prepareRun(options) {
     GITHUB_WORKSPACE: workspace,
     GITHUB_REPOSITORY: repository,
     GITHUB_REPOSITORY_OWNER: repository.split('/')[0],
-    GITHUB_SHA: options.sha ?? event.after ?? event.merge_group?.head_sha ?? SYNTHETIC_SHA,
+    // A pull_request synchronize payload has `after`, the head: the runner's SHA is the merge commit.
+    GITHUB_SHA:
+      options.sha ??
+      (pullRequest ? SYNTHETIC_SHA : (event.after ?? event.merge_group?.head_sha ?? SYNTHETIC_SHA)),
     GITHUB_REF: pullRequest
       ? `refs/pull/${pullRequest.number}/merge`
       : (event.merge_group?.head_ref ??

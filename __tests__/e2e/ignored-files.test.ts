@@ -63,15 +63,18 @@ it.concurrent("Datafold's example: only dbt/README.md and airflow/dag.py is skip
   ]);
 });
 
-it.concurrent('an invalid pattern fails the step and sends Datafold nothing', async () => {
-  const run = await runWith('*.md\n!\n', 'README.md');
-  expectRun(run, {
-    code: 1,
-    outputs: skipped('', { 'pr-number': String(NUMBER), 'head-sha': HEAD_SHA }),
-    datafold: [],
-    github: [filesPage(1)]
-  });
-  expect(messages(run, 'error')).toEqual([
-    'Input "files-to-ignore": "!" has nothing after "!": write "\\!" for a file named "!".'
-  ]);
-});
+it.concurrent(
+  'an invalid pattern fails the step before asking GitHub or Datafold anything',
+  async () => {
+    const run = await runWith('*.md\n!\n', 'README.md');
+    expectRun(run, {
+      code: 1,
+      outputs: skipped('', { 'pr-number': String(NUMBER), 'head-sha': HEAD_SHA }),
+      datafold: [],
+      github: []
+    });
+    expect(messages(run, 'error')).toEqual([
+      'Input "files-to-ignore": "!" has nothing after "!": write "\\!" for a file named "!".'
+    ]);
+  }
+);

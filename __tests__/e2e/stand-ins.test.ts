@@ -302,7 +302,7 @@ describe('GitHub stand-in', () => {
     expect(pull.changed_files).toBe(3500);
   });
 
-  it('serves commits, the pulls of a commit and labels', async () => {
+  it('serves commits, the pulls of a commit and the labels of a pull request', async () => {
     const gh = await github({
       pulls: [{ number: 5, head, base, labels: ['a', 'b'], shas: ['c'.repeat(40)] }],
       commits: { ['c'.repeat(40)]: 'Fix\n\ndatafold-skip-ci' }
@@ -320,10 +320,9 @@ describe('GitHub stand-in', () => {
       expect.objectContaining({ number: 5 })
     ]);
     expect(await get(`/commits/${'d'.repeat(40)}/pulls`)).toEqual([]);
-    expect(await get('/issues/5/labels')).toEqual([
-      expect.objectContaining({ name: 'a' }),
-      expect.objectContaining({ name: 'b' })
-    ]);
+    expect(await get('/pulls/5')).toMatchObject({
+      labels: [expect.objectContaining({ name: 'a' }), expect.objectContaining({ name: 'b' })]
+    });
   });
 
   it('checks the token and plays faults with their headers', async () => {

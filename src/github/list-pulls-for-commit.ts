@@ -16,13 +16,12 @@ export async function listPullsForCommit(github: GitHub, sha: string): Promise<C
   } catch (error) {
     throw gitHubError(error, `looking up the pull request of commit ${sha}`, 'pull-requests: read');
   }
-  if (!Array.isArray(data))
-    throw unexpectedAnswer(
-      `GET /repos/${owner}/${repo}/commits/${sha}/pulls`,
-      'is not a list of pull requests'
-    );
-  return data.flatMap((pull: unknown) => {
+  const request = `GET /repos/${owner}/${repo}/commits/${sha}/pulls`;
+  if (!Array.isArray(data)) throw unexpectedAnswer(request, 'is not a list of pull requests');
+  // A pull request left out would turn a broken answer into "no pull request": a skip.
+  return data.map((pull: unknown) => {
     const facts = factsFromPull(pull, true);
-    return facts ? [{ open: (pull as { state?: unknown }).state === 'open', facts }] : [];
+    if (!facts) throw unexpectedAnswer(request, 'lists a pull request with no number');
+    return { open: (pull as { state?: unknown }).state === 'open', facts };
   });
 }
