@@ -78,8 +78,9 @@ export async function run(): Promise<void> {
     // After a cancellation, whatever the abandoned stage throws is moot: the first failure wins.
     if (outcome.failure === undefined) fail(outcome, error);
   } finally {
-    stopListening();
+    // Still listening while the report is written: a signal then waits for the same report.
     await report();
+    stopListening();
   }
 }
 
