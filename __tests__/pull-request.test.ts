@@ -275,7 +275,7 @@ describe('gatherRuleFacts: files-to-ignore', () => {
     expect(fakes.listPullFilesPage).not.toHaveBeenCalled();
     expect(fakes.getPull).not.toHaveBeenCalled();
     expect(core.notice).toHaveBeenCalledWith(
-      'The pull request changes 3500 files and GitHub lists only the first 3000: "files-to-ignore" cannot rule the rest out, so the diffs are submitted.'
+      'The pull request changes 3500 files and GitHub lists only the first 3000: "files-to-ignore" cannot rule the rest out, so it does not skip the pull request.'
     );
   });
 

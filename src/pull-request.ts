@@ -209,7 +209,7 @@ function anyTrue(checks: Promise<boolean>[]): Promise<boolean> {
 
 function tooManyFiles(changedFiles: number): ChangedFiles {
   core.notice(
-    `The pull request changes ${changedFiles} files and GitHub lists only the first ${FILE_LISTING_CAP}: "files-to-ignore" cannot rule the rest out, so the diffs are submitted.`
+    `The pull request changes ${changedFiles} files and GitHub lists only the first ${FILE_LISTING_CAP}: "files-to-ignore" cannot rule the rest out, so it does not skip the pull request.`
   );
   return { paths: [], complete: false };
 }

@@ -417,7 +417,7 @@ describe('API economy', () => {
       });
       expectRun(run, { outputs: submitted(), datafold: [submit()], github: [] });
       expect(messages(run, 'notice')).toEqual([
-        'The pull request changes 3500 files and GitHub lists only the first 3000: "files-to-ignore" cannot rule the rest out, so the diffs are submitted.'
+        'The pull request changes 3500 files and GitHub lists only the first 3000: "files-to-ignore" cannot rule the rest out, so it does not skip the pull request.'
       ]);
     }
   );
@@ -440,7 +440,7 @@ describe('API economy', () => {
         github: [getPull(), filesPage(1)]
       });
       expect(messages(run, 'notice')).toEqual([
-        'The pull request changes 3001 files and GitHub lists only the first 3000: "files-to-ignore" cannot rule the rest out, so the diffs are submitted.'
+        'The pull request changes 3001 files and GitHub lists only the first 3000: "files-to-ignore" cannot rule the rest out, so it does not skip the pull request.'
       ]);
     }
   );
