@@ -9,6 +9,7 @@
  * gitwildmatch.
  */
 import { ActionError } from './errors.js';
+import { escapeRegExp } from './regexp.js';
 
 interface Rule {
   regex: RegExp;
@@ -149,8 +150,4 @@ function characterSet(members: string): string {
   // Backslashes are literal members; so is a leading "]", which would close a JavaScript class.
   const literal = rest.replaceAll('\\', '\\\\').replace(/^\]/, '\\]');
   return `[${negated ? '^' : ''}${literal}]`;
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&');
 }

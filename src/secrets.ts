@@ -1,4 +1,5 @@
 import * as core from '@actions/core';
+import { escapeRegExp } from './regexp.js';
 
 /**
  * Shorter values are not masked: masking a value as short as "a" would turn every "a" in the
@@ -105,8 +106,6 @@ function redactChunk(chunk: unknown): unknown {
   const redacted = text.replace(/^.+$/gm, redactLine);
   return redacted === text ? chunk : redacted;
 }
-
-const escapeRegExp = (text: string) => text.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&');
 
 /** Hex digits of `value`, either case, at least `width` of them (more when zero-padded). */
 function hexDigits(value: number, width: number, padded: boolean): string {
