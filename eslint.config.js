@@ -22,12 +22,6 @@ export default defineConfig(
     }
   },
   {
-    // The bundle's entry is CommonJS, so Node starts it without its ES module loader.
-    files: ['**/*.cjs'],
-    languageOptions: { sourceType: 'commonjs' },
-    rules: { '@typescript-eslint/no-require-imports': 'off' }
-  },
-  {
     files: ['__tests__/**', '**/*.test.*'],
     languageOptions: { globals: { ...globals.jest } }
   }

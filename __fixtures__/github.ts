@@ -3,7 +3,7 @@ import type { getCommitMessage as GetCommitMessage } from '../src/github/get-com
 import type { getPull as GetPull } from '../src/github/get-pull.js';
 import type { listPullFilesPage as ListPullFilesPage } from '../src/github/list-pull-files.js';
 import type { listPullsForCommit as ListPullsForCommit } from '../src/github/list-pulls-for-commit.js';
-import type { readLocalCommitMessage as ReadLocalCommitMessage } from '../src/commit-message.js';
+import type { readLocalCommitMessage as ReadLocalCommitMessage } from '../src/pull-request/commit-message.js';
 
 /** Typed fakes of the one-call-per-file GitHub modules and of the local git read. */
 export const getPull = jest.fn<typeof GetPull>();

@@ -1,5 +1,5 @@
 import { describe, expect, it, jest } from '@jest/globals';
-import { cancelledMessage, onCancel } from '../src/cancellation.js';
+import { cancelledMessage, onCancel } from '../src/report/cancellation.js';
 
 describe('cancelledMessage', () => {
   it.each([

@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { readLocalCommitMessage } from '../src/commit-message.js';
+import { readLocalCommitMessage } from '../src/pull-request/commit-message.js';
 
 // Real repositories, written by git itself: the message must be what `git log` shows.
 const scratch = mkdtempSync(path.join(tmpdir(), 'commit-message-'));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
-import { formatProblem, validateDiffs, type DiffProblem } from '../src/diffs.js';
+import { formatProblem, validateDiffs, type DiffProblem } from '../src/diffs/validate.js';
 
 /** One line per argument, so expected line numbers can be read off the test. */
 const file = (...lines: string[]): string => lines.join('\n');

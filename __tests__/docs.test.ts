@@ -14,7 +14,7 @@ import {
   renderOutputsTable,
   updateReadme
 } from '../scripts/docs.mjs';
-import { formatProblem, validateDiffs } from '../src/diffs.js';
+import { formatProblem, validateDiffs } from '../src/diffs/validate.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const actionYml = readFileSync(`${root}action.yml`, 'utf8');

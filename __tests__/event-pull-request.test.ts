@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { example, examples } from '../__fixtures__/webhook-examples.js';
-import { choosePullForCommit, factsFromPull, targetFromEvent } from '../src/event-pull-request.js';
+import { choosePullForCommit, factsFromPull, targetFromEvent } from '../src/pull-request/event.js';
 
 const RUNNER_SHA = 'f'.repeat(40);
 

@@ -3,7 +3,7 @@
  * "gitwildmatch" PathSpec answers for the same patterns and path (README "Skip rules").
  */
 import { describe, expect, it } from '@jest/globals';
-import { ignoredFilesMatcher } from '../src/ignored-files.js';
+import { ignoredFilesMatcher } from '../src/rules/ignored-files.js';
 
 interface Case {
   name: string;

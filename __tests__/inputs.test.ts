@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import path from 'node:path';
 import { captureStdout } from '../__fixtures__/output.js';
-import { ActionError } from '../src/errors.js';
-import { parseInputs, readRawInputs, type RawInputs } from '../src/inputs.js';
-import { redact, releaseSecrets } from '../src/secrets.js';
+import { ActionError } from '../src/runtime/errors.js';
+import { parseInputs, readRawInputs, type RawInputs } from '../src/inputs/inputs.js';
+import { redact, releaseSecrets } from '../src/inputs/secrets.js';
 
 const valid: RawInputs = {
   'api-key': 'datafold-key',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { example } from '../__fixtures__/webhook-examples.js';
-import { ActionError } from '../src/errors.js';
+import { ActionError } from '../src/runtime/errors.js';
 import type { GitHub } from '../src/github/client.js';
 import { listPullsForCommit } from '../src/github/list-pulls-for-commit.js';
 

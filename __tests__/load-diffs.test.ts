@@ -6,7 +6,7 @@ import path from 'node:path';
 import * as core from '../__fixtures__/core.js';
 
 jest.unstable_mockModule('@actions/core', () => core);
-const { loadDiffs } = await import('../src/load-diffs.js');
+const { loadDiffs } = await import('../src/diffs/load.js');
 
 let dir: string;
 beforeAll(() => {

@@ -2,10 +2,11 @@ import { beforeEach, describe, expect, it, jest } from '@jest/globals';
 import * as core from '../__fixtures__/core.js';
 import * as fakes from '../__fixtures__/github.js';
 import { example } from '../__fixtures__/webhook-examples.js';
-import { ActionError } from '../src/errors.js';
+import { ActionError } from '../src/runtime/errors.js';
 import type { GitHub } from '../src/github/client.js';
-import type { RunnerContext } from '../src/runner-context.js';
-import type { Rules } from '../src/rules.js';
+import type { PullRequestFacts } from '../src/pull-request/event.js';
+import type { RunnerContext } from '../src/runtime/runner-context.js';
+import type { Rules } from '../src/rules/rules.js';
 
 jest.unstable_mockModule('@actions/core', () => core);
 jest.unstable_mockModule('../src/github/get-pull.js', () => ({ getPull: fakes.getPull }));
@@ -19,12 +20,13 @@ jest.unstable_mockModule('../src/github/list-pull-files.js', () => ({
   FILES_PER_PAGE: 100,
   listPullFilesPage: fakes.listPullFilesPage
 }));
-jest.unstable_mockModule('../src/commit-message.js', () => ({
+jest.unstable_mockModule('../src/pull-request/commit-message.js', () => ({
   readLocalCommitMessage: fakes.readLocalCommitMessage
 }));
 
-const { findPullRequest, gatherRuleFacts, PullRequestSource } =
-  await import('../src/pull-request.js');
+const { PullRequest } = await import('../src/pull-request/facts.js');
+const { findPullRequest } = await import('../src/pull-request/find.js');
+const { gatherRuleFacts } = await import('../src/pull-request/rule-facts.js');
 
 const HEAD = '1'.repeat(40);
 const github = {} as GitHub;
@@ -61,11 +63,10 @@ function context(eventName: string, payload: Record<string, unknown>): RunnerCon
 }
 
 let createGitHub: jest.Mock<() => Promise<GitHub>>;
-let source: InstanceType<typeof PullRequestSource>;
+const pullRequest = (facts: PullRequestFacts) => new PullRequest(facts, createGitHub, '/w');
 
 beforeEach(() => {
   createGitHub = jest.fn(async () => github);
-  source = new PullRequestSource(createGitHub, '/w');
   fakes.getPull.mockResolvedValue(live);
   fakes.listPullFilesPage.mockResolvedValue({ paths: ['models/a.sql', 'README.md'], more: false });
   fakes.getCommitMessage.mockResolvedValue('from the API');
@@ -75,16 +76,19 @@ beforeEach(() => {
 describe('findPullRequest', () => {
   it('reads a pull_request event without any GitHub request', async () => {
     const payload = example('pull_request', (p) => p.action === 'opened');
-    const search = await findPullRequest(undefined, context('pull_request', payload), source);
-    expect(search).toEqual({
-      found: expect.objectContaining({ number: payload.pull_request.number })
-    });
+    const search = await findPullRequest(undefined, context('pull_request', payload), createGitHub);
+    expect('found' in search && search.found.facts).toEqual(
+      expect.objectContaining({
+        number: payload.pull_request.number,
+        headSha: payload.pull_request.head.sha
+      })
+    );
     expect(createGitHub).not.toHaveBeenCalled();
   });
 
   it('reads the pr-number input through the API, whatever the event', async () => {
-    const search = await findPullRequest(7, context('workflow_dispatch', {}), source);
-    expect(search).toEqual({ found: live });
+    const search = await findPullRequest(7, context('workflow_dispatch', {}), createGitHub);
+    expect('found' in search && search.found.facts).toEqual(live);
     expect(fakes.getPull).toHaveBeenCalledWith(github, 7);
   });
 
@@ -92,8 +96,11 @@ describe('findPullRequest', () => {
     const payload = example('push', (p) => !p.deleted);
     payload.after = HEAD;
     fakes.listPullsForCommit.mockResolvedValue([{ open: true, facts: live }]);
-    const search = await findPullRequest(undefined, context('push', payload), source);
-    expect(search).toEqual({ found: { ...live, commitMessage: payload.head_commit.message } });
+    const search = await findPullRequest(undefined, context('push', payload), createGitHub);
+    expect('found' in search && search.found.facts).toEqual({
+      ...live,
+      commitMessage: payload.head_commit.message
+    });
     expect(fakes.listPullsForCommit).toHaveBeenCalledWith(github, HEAD);
     expect(fakes.getPull).not.toHaveBeenCalled();
   });
@@ -103,15 +110,38 @@ describe('findPullRequest', () => {
     const search = await findPullRequest(
       undefined,
       context('workflow_dispatch', example('workflow_dispatch')),
-      source
+      createGitHub
     );
     expect(search).toEqual({ notFound: `no open pull request contains commit ${'9'.repeat(40)}` });
   });
 });
 
+describe('PullRequest', () => {
+  it('asks GET /pulls/{n} once, however many facts are needed and however often', async () => {
+    const pr = pullRequest({ number: 7 });
+    await Promise.all([pr.need('labels'), pr.need('baseRef', 'headSha'), pr.need('changedFiles')]);
+    await pr.need('labels');
+    expect(fakes.getPull).toHaveBeenCalledTimes(1);
+    expect(pr.facts).toEqual(live);
+  });
+
+  it('asks nothing when the event told every fact needed', async () => {
+    const pr = pullRequest(fromEvent);
+    await expect(pr.need('headSha', 'baseRef')).resolves.toEqual(fromEvent);
+    expect(createGitHub).not.toHaveBeenCalled();
+  });
+
+  it('says what cannot be done without the head commit', async () => {
+    fakes.getPull.mockResolvedValue({ number: 7 });
+    await expect(
+      pullRequest({ number: 7 }).headSha('the run cannot be waited for')
+    ).rejects.toThrow('The pull request head commit is unknown, so the run cannot be waited for.');
+  });
+});
+
 describe('gatherRuleFacts', () => {
   it('makes no request when no rule is enabled', async () => {
-    const { ruleFacts } = await gatherRuleFacts(fromEvent, noRules, source);
+    const ruleFacts = await gatherRuleFacts(pullRequest(fromEvent), noRules);
     expect(ruleFacts).toEqual({
       commitMessage: undefined,
       labels: undefined,
@@ -123,20 +153,27 @@ describe('gatherRuleFacts', () => {
 
   it('reads the commit message from the local checkout first', async () => {
     fakes.readLocalCommitMessage.mockResolvedValue('local message');
-    const { ruleFacts } = await gatherRuleFacts(fromEvent, { ...noRules, skipMarker: 'x' }, source);
+    const ruleFacts = await gatherRuleFacts(pullRequest(fromEvent), {
+      ...noRules,
+      skipMarker: 'x'
+    });
     expect(ruleFacts.commitMessage).toBe('local message');
     expect(fakes.readLocalCommitMessage).toHaveBeenCalledWith(HEAD, '/w');
     expect(createGitHub).not.toHaveBeenCalled();
   });
 
   it('asks the API for the message when the commit is not checked out', async () => {
-    const { ruleFacts } = await gatherRuleFacts(fromEvent, { ...noRules, skipMarker: 'x' }, source);
+    const ruleFacts = await gatherRuleFacts(pullRequest(fromEvent), {
+      ...noRules,
+      skipMarker: 'x'
+    });
     expect(ruleFacts.commitMessage).toBe('from the API');
     expect(fakes.getCommitMessage).toHaveBeenCalledWith(github, HEAD);
   });
 
   it('serves labels, base branch and head SHA with one GET /pulls/{n}, and lists files', async () => {
-    const { facts, ruleFacts } = await gatherRuleFacts({ number: 7 }, allRules, source);
+    const pr = pullRequest({ number: 7 });
+    const ruleFacts = await gatherRuleFacts(pr, allRules);
     expect(fakes.getPull).toHaveBeenCalledTimes(1);
     expect(fakes.listPullFilesPage.mock.calls).toEqual([[github, 7, 1]]);
     expect(fakes.getCommitMessage).toHaveBeenCalledWith(github, HEAD);
@@ -150,13 +187,13 @@ describe('gatherRuleFacts', () => {
         complete: false
       }
     });
-    expect(facts.headSha).toBe(HEAD);
+    expect(pr.facts.headSha).toBe(HEAD);
   });
 
   it('starts git on the head commit before GitHub has answered anything', async () => {
     const pull = deferred<typeof live>();
     fakes.getPull.mockReturnValue(pull.promise);
-    const gathering = gatherRuleFacts(fromEvent, allRules, source);
+    const gathering = gatherRuleFacts(pullRequest(fromEvent), allRules);
     await settle();
     expect(fakes.readLocalCommitMessage).toHaveBeenCalledWith(HEAD, '/w');
     pull.resolve(live);
@@ -164,13 +201,10 @@ describe('gatherRuleFacts', () => {
   });
 
   it('keeps the event SHA over the live one: it is the commit this run checked out', async () => {
-    const { facts } = await gatherRuleFacts(
-      { number: 7, headSha: 'a'.repeat(40) },
-      { ...noRules, requireLabels: ['x'] },
-      source
-    );
-    expect(facts.headSha).toBe('a'.repeat(40));
-    expect(facts.labels).toEqual(['datafold']);
+    const pr = pullRequest({ number: 7, headSha: 'a'.repeat(40) });
+    await gatherRuleFacts(pr, { ...noRules, requireLabels: ['x'] });
+    expect(pr.facts.headSha).toBe('a'.repeat(40));
+    expect(pr.facts.labels).toEqual(['datafold']);
   });
 });
 
@@ -185,10 +219,9 @@ describe('gatherRuleFacts: files-to-ignore', () => {
 
   it('stops at page 1 when it shows a file that is not ignored', async () => {
     fakes.listPullFilesPage.mockResolvedValue({ paths: ['docs/a.md', 'models/a.sql'], more: true });
-    const { ruleFacts } = await gatherRuleFacts(
-      { ...fromEvent, changedFiles: 250 },
-      docsOnly,
-      source
+    const ruleFacts = await gatherRuleFacts(
+      pullRequest({ ...fromEvent, changedFiles: 250 }),
+      docsOnly
     );
     expect(ruleFacts.changedFiles).toEqual({
       paths: ['docs/a.md', 'models/a.sql'],
@@ -200,10 +233,9 @@ describe('gatherRuleFacts: files-to-ignore', () => {
 
   it('after page 1, asks for every page the count says at once, then decides', async () => {
     pages(3);
-    const { ruleFacts } = await gatherRuleFacts(
-      { ...fromEvent, changedFiles: 250 },
-      docsOnly,
-      source
+    const ruleFacts = await gatherRuleFacts(
+      pullRequest({ ...fromEvent, changedFiles: 250 }),
+      docsOnly
     );
     expect(fakes.listPullFilesPage.mock.calls.map(([, , page]) => page)).toEqual([1, 2, 3]);
     expect(ruleFacts.changedFiles?.complete).toBe(true);
@@ -220,10 +252,9 @@ describe('gatherRuleFacts: files-to-ignore', () => {
           ? page2.promise
           : { paths: ['models/orders.sql'], more: false }
     );
-    const { ruleFacts } = await gatherRuleFacts(
-      { ...fromEvent, changedFiles: 201 },
-      docsOnly,
-      source
+    const ruleFacts = await gatherRuleFacts(
+      pullRequest({ ...fromEvent, changedFiles: 201 }),
+      docsOnly
     );
     const changed = ruleFacts.changedFiles;
     expect(changed).toEqual({
@@ -242,21 +273,20 @@ describe('gatherRuleFacts: files-to-ignore', () => {
     fakes.getPull.mockResolvedValue({ ...live, changedFiles: 200 });
     const page1 = deferred<{ paths: string[]; more: boolean }>();
     fakes.listPullFilesPage.mockReturnValueOnce(page1.promise);
-    const gathering = gatherRuleFacts({ number: 7, headSha: HEAD }, docsOnly, source);
+    const gathering = gatherRuleFacts(pullRequest({ number: 7, headSha: HEAD }), docsOnly);
     await settle();
     expect(fakes.getPull).toHaveBeenCalledTimes(1);
     page1.resolve({ paths: docs(0), more: true });
-    const { ruleFacts } = await gathering;
+    const ruleFacts = await gathering;
     expect(fakes.listPullFilesPage.mock.calls.map(([, , page]) => page)).toEqual([1, 2]);
     expect(ruleFacts.changedFiles?.complete).toBe(true);
   });
 
   it('follows the links page by page when the count is older than the listing', async () => {
     pages(3);
-    const { ruleFacts } = await gatherRuleFacts(
-      { ...fromEvent, changedFiles: 150 },
-      docsOnly,
-      source
+    const ruleFacts = await gatherRuleFacts(
+      pullRequest({ ...fromEvent, changedFiles: 150 }),
+      docsOnly
     );
     expect(fakes.listPullFilesPage.mock.calls.map(([, , page]) => page)).toEqual([1, 2, 3]);
     expect(ruleFacts.changedFiles).toEqual({
@@ -266,10 +296,9 @@ describe('gatherRuleFacts: files-to-ignore', () => {
   });
 
   it('lists nothing when the pull request changes more files than GitHub lists', async () => {
-    const { ruleFacts } = await gatherRuleFacts(
-      { ...fromEvent, changedFiles: 3500 },
-      docsOnly,
-      source
+    const ruleFacts = await gatherRuleFacts(
+      pullRequest({ ...fromEvent, changedFiles: 3500 }),
+      docsOnly
     );
     expect(ruleFacts.changedFiles).toEqual({ paths: [], complete: false });
     expect(fakes.listPullFilesPage).not.toHaveBeenCalled();
@@ -283,7 +312,7 @@ describe('gatherRuleFacts: files-to-ignore', () => {
     const dbt = { ...noRules, filesToIgnore: ['*', '!dbt/*', 'dbt/*.md'] };
     const listed = async (...paths: string[]) => {
       fakes.listPullFilesPage.mockResolvedValue({ paths, more: false });
-      return (await gatherRuleFacts(fromEvent, dbt, source)).ruleFacts.changedFiles;
+      return (await gatherRuleFacts(pullRequest(fromEvent), dbt)).changedFiles;
     };
     expect(await listed('dbt/README.md', 'airflow/dag.py')).toEqual({
       paths: ['dbt/README.md', 'airflow/dag.py'],
@@ -303,7 +332,7 @@ describe('gatherRuleFacts: files-to-ignore', () => {
     async (_, changedFiles) => {
       const rules = { ...allRules, filesToIgnore: ['docs/', '!'] };
       await expect(
-        gatherRuleFacts({ number: 7, changedFiles }, rules, source)
+        gatherRuleFacts(pullRequest({ number: 7, changedFiles }), rules)
       ).rejects.toStrictEqual(
         new ActionError(
           'Input "files-to-ignore": "!" has nothing after "!": write "\\!" for a file named "!".'
@@ -317,7 +346,7 @@ describe('gatherRuleFacts: files-to-ignore', () => {
   it('stops after page 1 when GET /pulls/{n} counts more files than GitHub lists', async () => {
     pages(30);
     fakes.getPull.mockResolvedValue({ ...live, changedFiles: 3001 });
-    const { ruleFacts } = await gatherRuleFacts({ number: 7, headSha: HEAD }, docsOnly, source);
+    const ruleFacts = await gatherRuleFacts(pullRequest({ number: 7, headSha: HEAD }), docsOnly);
     expect(ruleFacts.changedFiles?.complete).toBe(false);
     expect(fakes.listPullFilesPage).toHaveBeenCalledTimes(1);
     expect(core.notice).toHaveBeenCalledTimes(1);

@@ -2,19 +2,20 @@ import { describe, expect, it, jest } from '@jest/globals';
 import * as core from '../__fixtures__/core.js';
 import type { DataDiff, DataDiffPage, SummaryResults } from '../src/datafold/data-diffs.js';
 import type { DatafoldHttp } from '../src/datafold/http.js';
-import { ActionError } from '../src/errors.js';
+import { ActionError } from '../src/runtime/errors.js';
 
 const page = jest.fn<(ciRunId: number, page: number) => Promise<DataDiffPage>>();
 const summaryResults = jest.fn<(diffId: number) => Promise<SummaryResults>>();
 
 jest.unstable_mockModule('@actions/core', () => core);
 jest.unstable_mockModule('../src/datafold/data-diffs.js', () => ({
+  PAGE_SIZE: 100,
   DataDiffsApi: class {
     page = page;
     summaryResults = summaryResults;
   }
 }));
-const { readRunResults } = await import('../src/read-results.js');
+const { readRunResults } = await import('../src/results/read.js');
 
 const http = { host: 'https://app.datafold.com' } as DatafoldHttp;
 const item = (id: number, ciRunId = 7): DataDiff => ({

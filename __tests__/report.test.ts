@@ -2,8 +2,9 @@ import { afterAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { setOutputs, writeSummary, type Outcome } from '../src/report.js';
-import type { DiffRow, RunResults } from '../src/results.js';
+import type { Outcome } from '../src/report/outcome.js';
+import { setOutputs, writeSummary } from '../src/report/report.js';
+import type { DiffRow, RunResults } from '../src/results/results.js';
 
 // One directory for the file: core.summary keeps the first summary path it sees.
 const dir = mkdtempSync(path.join(os.tmpdir(), 'report-'));

@@ -8,7 +8,7 @@ import {
   runItems,
   type DiffRow,
   type RunResults
-} from '../src/results.js';
+} from '../src/results/results.js';
 
 const HOST = 'https://app.datafold.com';
 

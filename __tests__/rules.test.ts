@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { factsNeeded, findSkip, thresholdSkip, type Rules } from '../src/rules.js';
+import { factsNeeded, findSkip, thresholdSkip, type Rules } from '../src/rules/rules.js';
 
 const noRules: Rules = { skipMarker: '', requireLabels: [], baseBranches: [], filesToIgnore: [] };
 

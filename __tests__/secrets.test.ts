@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { captureStdout } from '../__fixtures__/output.js';
-import { excerpt, guardSecrets, redact, releaseSecrets } from '../src/secrets.js';
+import { excerpt, guardSecrets, redact, releaseSecrets } from '../src/inputs/secrets.js';
 
 afterEach(releaseSecrets);
 

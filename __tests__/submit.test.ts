@@ -1,17 +1,16 @@
 import { beforeEach, describe, expect, it, jest } from '@jest/globals';
 import * as core from '../__fixtures__/core.js';
 import type { DatafoldApi } from '../src/datafold/api.js';
-import type { DiffEntry } from '../src/diffs.js';
-import type { PullRequestFacts } from '../src/event-pull-request.js';
-import type { PullRequestSource } from '../src/pull-request.js';
+import type { DiffEntry } from '../src/diffs/validate.js';
+import type { PullRequestFacts } from '../src/pull-request/event.js';
+import type { PullRequest } from '../src/pull-request/facts.js';
 
 jest.unstable_mockModule('@actions/core', () => core);
-const { submitDiffs } = await import('../src/submit.js');
+const { submitDiffs } = await import('../src/datafold/submit.js');
 
 const entries: DiffEntry[] = [
   { prod: 'P.T', pr: 'PR.T', pk: ['id'], include_columns: [], exclude_columns: [] }
 ];
-const pr: PullRequestFacts = { number: 7, headSha: 'h'.repeat(40) };
 const live: PullRequestFacts = {
   number: 7,
   headSha: 'h'.repeat(40),
@@ -25,16 +24,17 @@ const api = {
   trigger: jest.fn<DatafoldApi['trigger']>(),
   latestRun: jest.fn<DatafoldApi['latestRun']>()
 };
-const complete = jest.fn<PullRequestSource['complete']>();
-const source = { complete } as unknown as PullRequestSource;
-const submit = (mode: 'warn' | 'fail' | 'trigger', wait = false, facts = pr) =>
-  submitDiffs(api as unknown as DatafoldApi, facts, entries, mode, source, wait);
+/** Pull request #7, whose facts GitHub would give when asked. */
+const need = jest.fn<PullRequest['need']>();
+const pr = { number: 7, need } as unknown as PullRequest;
+const submit = (mode: 'warn' | 'fail' | 'trigger', wait = false) =>
+  submitDiffs(api as unknown as DatafoldApi, pr, entries, mode, wait);
 
 const waiting = { ciRunId: 11, runId: 22 };
 const noRun = { ciRunId: null, runId: null };
 
 beforeEach(() => {
-  complete.mockImplementation(async (facts) => ({ ...live, ...facts }));
+  need.mockResolvedValue(live);
 });
 
 describe('submitDiffs', () => {
@@ -140,9 +140,9 @@ describe('submitDiffs after a lost answer', () => {
   });
 
   it('fails, even with wait, when the head commit is unknown: no blind resend', async () => {
-    complete.mockImplementation(async (facts) => facts);
+    need.mockResolvedValue({ number: 7 });
     losing('submit', () => waiting);
-    await expect(submit('warn', true, { number: 7 })).rejects.toThrow(
+    await expect(submit('warn', true)).rejects.toThrow(
       'head commit is unknown, so its CI runs cannot be checked: the diffs for pull request #7 may or may not have reached Datafold'
     );
     expect(api.latestRun).not.toHaveBeenCalled();

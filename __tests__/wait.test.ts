@@ -3,7 +3,7 @@ import * as core from '../__fixtures__/core.js';
 import type { CiRun, DatafoldApi } from '../src/datafold/api.js';
 
 jest.unstable_mockModule('@actions/core', () => core);
-const { waitForRun, waitTiming } = await import('../src/wait.js');
+const { waitForRun, waitTiming } = await import('../src/datafold/wait.js');
 
 const SHA = 'a'.repeat(40);
 const fast = { pollIntervalMs: 1, appearWithinMs: 30, timeoutMs: 200 };

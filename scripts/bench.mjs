@@ -3,28 +3,20 @@
  * `npm run bench`: what the action costs, measured on the committed bundle (dist/) run as a
  * runner runs it, against the loopback stand-ins. Prints tables; asserts nothing.
  *
- *   node scripts/bench.mjs [other/node ...]
+ *   node scripts/bench.mjs [--node other/node ...] [--peer name=path/to/dist/index.js ...]
  *
- * Start-up is timed under this Node and every Node binary given, side by side. BENCH_RUNS
- * (default 15) sets the runs per figure; BENCH_LATENCY_MS (default 200) the delay the stand-ins
- * add to every answer when counting the round trips a run waits for.
+ * The start-up guard times a whole run under this Node and every `--node` given, beside the
+ * load of each `--peer` bundle (another action's dist/, checked out beside the project).
+ * BENCH_RUNS (default 15) sets the runs per figure; BENCH_LATENCY_MS (default 200) the delay
+ * the stand-ins add to every answer when counting the round trips a run waits for.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import {
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync
-} from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { parseArgs } from 'node:util';
 import { startDatafold } from '../stand-ins/datafold.mjs';
 import { startGitHub, webhookExample } from '../stand-ins/github.mjs';
-import { minifyBundle } from './minify-bundle.mjs';
-import { decodeVlq } from './vlq.mjs';
 import {
   BUNDLE,
   parseWorkflowCommands,
@@ -36,7 +28,15 @@ import {
 const RUNS = Number(process.env.BENCH_RUNS) || 15;
 const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS) || 200;
 const API_KEY = 'bench-api-key';
-const NODES = [process.execPath, ...process.argv.slice(2)].map((binary) => ({
+const { values: args } = parseArgs({
+  options: { node: { type: 'string', multiple: true }, peer: { type: 'string', multiple: true } }
+});
+const PEERS = (args.peer ?? []).map((peer) => {
+  const [name, script] = peer.split('=');
+  if (!script) throw new Error(`--peer ${peer}: use --peer name=path/to/dist/index.js`);
+  return { name, script: path.resolve(script) };
+});
+const NODES = [process.execPath, ...(args.node ?? [])].map((binary) => ({
   binary,
   version: execFileSync(binary, ['-p', 'process.version'], { encoding: 'utf8' }).trim()
 }));
@@ -65,67 +65,7 @@ function gitWorkspace() {
   return { dir, sha: git('rev-parse', 'HEAD') };
 }
 
-/**
- * How many bytes of a bundle file each package (or src/ file) produced, by walking the
- * source map's mappings: every segment runs to the next one on its line.
- * @param {string} file
- * @returns {[string, number][]}
- */
-function generatedBytesBySource(file) {
-  const map = JSON.parse(readFileSync(`${file}.map`, 'utf8'));
-  const lines = readFileSync(file, 'utf8').split('\n');
-  /** @type {Map<string, number>} */
-  const bytes = new Map();
-  let source = 0;
-  map.mappings.split(';').forEach((/** @type {string} */ line, /** @type {number} */ index) => {
-    let column = 0;
-    const starts = line
-      .split(',')
-      .filter(Boolean)
-      .map((segment) => {
-        const [columnDelta, sourceDelta] = decodeVlq(segment);
-        column += columnDelta;
-        source += sourceDelta ?? 0;
-        return { column, source };
-      });
-    starts.forEach(({ column: start, source: at }, i) => {
-      const end = starts[i + 1]?.column ?? lines[index].length;
-      const name =
-        /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(map.sources[at])?.[1] ??
-        map.sources[at].replace(/^.*?src\//, 'src/');
-      bytes.set(name, (bytes.get(name) ?? 0) + end - start);
-    });
-  });
-  return [...bytes].sort((a, b) => b[1] - a[1]);
-}
-
-/**
- * Bundles a script that only loads @actions/core and writes one output, built as dist/ is
- * (a CommonJS entry, ncc, then minifyBundle).
- */
-async function buildCoreOnlyBundle() {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-core-'));
-  // Inside the repository, so the bundler finds node_modules.
-  const source = path.join(REPO_ROOT, 'node_modules', '.bench-core-only');
-  mkdirSync(source, { recursive: true });
-  writeFileSync(path.join(source, 'index.cjs'), "require('./write-output.mjs');\n");
-  writeFileSync(
-    path.join(source, 'write-output.mjs'),
-    "import * as core from '@actions/core';\ncore.setOutput('ready', 'true');\n"
-  );
-  try {
-    execFileSync(
-      path.join(REPO_ROOT, 'node_modules', '.bin', 'ncc'),
-      ['build', path.join(source, 'index.cjs'), '-o', dir],
-      // From the root, as `npm run bundle` runs: ncc reads tsconfig.json (undici's stand-in) there.
-      { cwd: REPO_ROOT, stdio: 'ignore' }
-    );
-  } finally {
-    rmSync(source, { recursive: true, force: true });
-  }
-  await minifyBundle(dir);
-  return path.join(dir, 'index.cjs');
-}
+const kB = (/** @type {number} */ bytes) => `${(bytes / 1024).toFixed(0)} kB`;
 
 /** @param {number[]} values */
 const median = (values) => {
@@ -305,47 +245,22 @@ function pullRequestEvent(spec) {
 
 const defaultRun = pullRequestEvent(pulls.local);
 
-/**
- * The least any step doing this job must do, with no checks at all: read the event and the
- * diffs file, POST them with Node's http and https loaded, and write one output.
- */
-const UNAVOIDABLE_IO = `const fs = require('node:fs');
-const http = require('node:http');
-require('node:https');
-const event = JSON.parse(fs.readFileSync(process.env.GITHUB_EVENT_PATH, 'utf8'));
-const body = fs.readFileSync(process.env.GITHUB_WORKSPACE + '/diffs.json', 'utf8');
-const url = \`\${process.env.INPUT_HOST}/api/v1/ci/123/\${event.pull_request.number}\`;
-const headers = { authorization: 'Key ' + process.env['INPUT_API-KEY'], 'content-type': 'application/json' };
-http.request(url, { method: 'POST', headers }, (response) => {
-  response.resume();
-  response.on('end', () => fs.appendFileSync(process.env.GITHUB_OUTPUT, 'status=' + response.statusCode + '\\n'));
-}).end(body);
-`;
-
-/** @type {string | undefined} */
-let coreOnly;
 try {
-  // 1. A full run beside Node's bare start, the floor of any action built on @actions/core
-  // (a bundle that only writes one output) and the floor of this job (its unavoidable I/O),
-  // under each Node, interleaved so that load on the machine hits all of them alike.
-  coreOnly = await buildCoreOnlyBundle();
-  const unavoidableIo = path.join(path.dirname(coreOnly), 'unavoidable-io.cjs');
-  writeFileSync(unavoidableIo, UNAVOIDABLE_IO);
-  const coreOutput = path.join(workspace, 'core-only-output');
-  writeFileSync(coreOutput, '');
-  const rows = /** @type {const} */ ([
-    ["node -e ''", (/** @type {string} */ node) => timeProcess(node, ['-e', ''])],
-    [
-      '@actions/core alone, writing one output (built as dist/ is)',
-      (/** @type {string} */ node) =>
-        timeProcess(node, [/** @type {string} */ (coreOnly)], { GITHUB_OUTPUT: coreOutput })
-    ],
-    [
-      'the unavoidable I/O alone: read event and diffs, one POST, one output',
-      (/** @type {string} */ node) => timeBundle(defaultRun, { node, script: unavoidableIo })
-    ],
-    ['node dist/index.cjs', (/** @type {string} */ node) => timeBundle(defaultRun, { node })]
-  ]);
+  // 1. The start-up guard: a full run beside Node's bare start and beside what well-known
+  // actions' bundles take just to load (run with no inputs, they stop at once), under each
+  // Node, interleaved so that load on the machine hits all of them alike.
+  /** @type {Array<[string, (node: string) => Promise<number>]>} */
+  const rows = [
+    ["node -e ''", (node) => timeProcess(node, ['-e', ''])],
+    ...PEERS.map(
+      ({ name, script }) =>
+        /** @type {[string, (node: string) => Promise<number>]} */ ([
+          `${name}: load only`,
+          (node) => timeProcess(node, [script], {}, path.dirname(script))
+        ])
+    ),
+    ['node dist/index.js: whole run', (node) => timeBundle(defaultRun, { node })]
+  ];
   /** @type {number[][][]} times[row][node] */
   const times = rows.map(() => NODES.map(() => []));
   for (const { binary } of NODES) await timeBundle(defaultRun, { node: binary }); // warm the file cache
@@ -354,13 +269,19 @@ try {
       for (const [r, [, time]] of rows.entries()) times[r][n].push(await time(binary));
     }
   }
-  const cell = (/** @type {number[]} */ runs, /** @type {number[]} */ bare) =>
-    `${median(runs).toFixed(1)} ms (${(median(runs) / median(bare)).toFixed(2)}×)`;
+  const peerRows = PEERS.map((_, p) => p + 1);
+  const cell = (/** @type {number} */ r, /** @type {number} */ n) => {
+    const ms = median(times[r][n]);
+    const fastestPeer = Math.min(...peerRows.map((p) => median(times[p][n])));
+    const ratio =
+      peerRows.length > 0 ? ` (${(ms / fastestPeer).toFixed(2)}× the fastest peer)` : '';
+    return `${ms.toFixed(1)} ms${ratio}`;
+  };
   table(
-    `Full run (pull_request, default rules, head commit checked out, 20 diffs, submitted to the loopback Datafold): median of ${RUNS}, and its ratio to the bare start`,
+    `Start-up guard: the whole run (pull_request, default rules, head commit checked out, 20 diffs, loopback Datafold) beside peers' load, median of ${RUNS}${PEERS.length === 0 ? ' (no --peer given)' : ''}`,
     [
       ['what', ...NODES.map(({ version }) => `Node ${version}`)],
-      ...rows.map(([what], r) => [what, ...NODES.map((_, n) => cell(times[r][n], times[0][n]))])
+      ...rows.map(([what], r) => [what, ...NODES.map((_, n) => cell(r, n))])
     ]
   );
 
@@ -481,33 +402,22 @@ try {
   }
   table('Diffs validation (dry run, RUNNER_DEBUG=1)', validation);
 
-  // 4. What the action ships.
+  // 4. What the action ships, and how much of it a reviewer can read line by line.
   const dist = path.join(REPO_ROOT, 'dist');
-  const sizes = readdirSync(dist).map((name) => ({
-    name,
-    bytes: statSync(path.join(dist, name)).size
-  }));
-  const sum = (/** @type {(name: string) => boolean} */ keep) =>
-    sizes.filter(({ name }) => keep(name)).reduce((total, { bytes }) => total + bytes, 0);
-  const kB = (/** @type {number} */ bytes) => `${(bytes / 1024).toFixed(0)} kB`;
-  table('dist/ on disk', [
-    ['part', 'size'],
-    ['index.cjs (loaded at every start)', kB(sum((name) => name === 'index.cjs'))],
-    ['chunks loaded only when needed', kB(sum((name) => /^\d+\.index\.cjs\.js$/.test(name)))],
-    ['source maps', kB(sum((name) => name.endsWith('.map')))],
-    ['everything', kB(sum(() => true))]
-  ]);
-  table('What index.cjs is made of (minified bytes, from its source map)', [
-    ['package or file', 'size'],
-    ...generatedBytesBySource(path.join(dist, 'index.cjs'))
-      .slice(0, 10)
-      .map(([name, bytes]) => [name, kB(bytes)])
-  ]);
+  const rowsOf = readdirSync(dist).map((name) => {
+    const bytes = statSync(path.join(dist, name)).size;
+    if (!name.endsWith('.js')) return [name, kB(bytes), ''];
+    const lines = readFileSync(path.join(dist, name), 'utf8').split('\n');
+    const long = lines
+      .filter((line) => line.length > 500)
+      .reduce((n, line) => n + line.length + 1, 0);
+    return [name, kB(bytes), `${((100 * long) / bytes).toFixed(1)} % in lines over 500 characters`];
+  });
+  table('dist/ on disk', [['file', 'size', 'readability'], ...rowsOf]);
   console.log(
     `\nMachine: ${os.cpus().length}× ${os.cpus()[0]?.model.trim()}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`
   );
 } finally {
   await Promise.all([datafold.close(), github.close()]);
   rmSync(workspace, { recursive: true, force: true });
-  if (coreOnly) rmSync(path.dirname(coreOnly), { recursive: true, force: true });
 }

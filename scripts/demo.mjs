@@ -1,6 +1,6 @@
 // @ts-check
 /**
- * `npm run demo`: the quick start, offline. Runs the committed bundle (dist/index.cjs) as a
+ * `npm run demo`: the quick start, offline. Runs the committed bundle (dist/index.js) as a
  * runner would, on GitHub's example `pull_request` `opened` event, against loopback stand-ins
  * for Datafold and GitHub, with the default inputs and `wait: true`: it submits, follows the CI
  * run to its end and reads each diff's results. Then it shows what the action reported and
@@ -80,7 +80,7 @@ try {
     env: { DATAFOLD_CI_ACTION_POLL_INTERVAL_MS: '500' }
   });
   try {
-    heading(`Running dist/index.cjs on a pull_request event (PR #${pull.number})`);
+    heading(`Running dist/index.js on a pull_request event (PR #${pull.number})`);
     const masks = /** @type {string[]} */ ([]);
     const { code } = await runAction(run.env, { onLine: (line) => printLogLine(line, masks) });
     exitCode = code ?? 1;

@@ -1,24 +1,20 @@
 // @ts-check
 /**
- * Runs after ncc. Minifies dist/ (see minify-bundle.mjs); writes dist/licenses.txt for every
- * package the bundle contains (read off the source maps: ncc's own list misses the ES modules
- * it concatenates); then drops the copy of every source from the maps: their mappings still
- * lead stack traces to file and line (`node --enable-source-maps`), and without the copies
- * dist/ stays small.
+ * Runs after ncc. Writes dist/licenses.txt for every package the bundle contains (read off the
+ * source maps: ncc's own list misses the ES modules it concatenates); then drops the copy of
+ * every source from the maps: their mappings still lead stack traces to file and line
+ * (`node --enable-source-maps`), and without the copies dist/ stays small.
  */
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { minifyBundle } from './minify-bundle.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const dist = path.join(root, 'dist');
 const packages = new Set();
 
-if (!existsSync(path.join(dist, 'index.cjs')))
-  throw new Error('dist/index.cjs is missing: did ncc run?');
-
-await minifyBundle(dist);
+if (!existsSync(path.join(dist, 'index.js')))
+  throw new Error('dist/index.js is missing: did ncc run?');
 
 for (const name of readdirSync(dist).filter((file) => file.endsWith('.map'))) {
   const file = path.join(dist, name);

@@ -1,41 +1,44 @@
 import * as core from '@actions/core';
-import { cancelledMessage, onCancel } from './cancellation.js';
 import { DatafoldApi } from './datafold/api.js';
 import { DatafoldHttp } from './datafold/http.js';
-import type { DiffEntry } from './diffs.js';
-import type { PullRequestFacts } from './event-pull-request.js';
-import { ActionError, errorMessage } from './errors.js';
+import { submitDiffs } from './datafold/submit.js';
+import { waitForRun, waitTiming } from './datafold/wait.js';
+import { loadDiffs } from './diffs/load.js';
+import type { DiffEntry } from './diffs/validate.js';
 import { lazyGitHub } from './github/client.js';
-import { parseInputs, readRawInputs, type Inputs } from './inputs.js';
-import { loadDiffs } from './load-diffs.js';
-import { findPullRequest, gatherRuleFacts, PullRequestSource } from './pull-request.js';
-import { setOutputs, writeSummary, type Outcome } from './report.js';
-import { findSkip, thresholdSkip, type Skip } from './rules.js';
-import { readRunnerContext } from './runner-context.js';
-import { submitDiffs } from './submit.js';
-import { sinceStartMs } from './timing.js';
-import { waitForRun, waitTiming } from './wait.js';
+import { parseInputs, readRawInputs, type Inputs } from './inputs/inputs.js';
+import type { PullRequest } from './pull-request/facts.js';
+import { findPullRequest } from './pull-request/find.js';
+import { gatherRuleFacts } from './pull-request/rule-facts.js';
+import { cancelledMessage, onCancel } from './report/cancellation.js';
+import type { Outcome } from './report/outcome.js';
+import { setOutputs, writeSummary } from './report/report.js';
+import { readRunResults } from './results/read.js';
+import { gateFailure } from './results/results.js';
+import { findSkip, thresholdSkip, type Skip } from './rules/rules.js';
+import { ActionError, errorMessage } from './runtime/errors.js';
+import { readRunnerContext } from './runtime/runner-context.js';
+import { sinceStartMs } from './runtime/timing.js';
 
 /** The pipeline: inputs → pull request → rules → diffs → submit (→ wait → results) → report. */
 export async function run(): Promise<void> {
   core.debug(`Modules loaded at ${sinceStartMs().toFixed(1)} ms.`);
   const outcome: Outcome = { submitted: false };
   const stage = stages(outcome);
+  let pr: PullRequest | undefined;
   let reported: Promise<void> | undefined;
-  const report = () => (reported ??= writeReport(outcome));
+  // The head commit as finally known, whichever stage learnt it.
+  const report = () => (reported ??= writeReport({ ...outcome, headSha: pr?.facts.headSha }));
   const stopListening = onCancel((signal) => {
     fail(outcome, new ActionError(cancelledMessage(outcome, signal)));
     return report();
   });
   try {
     const { context, inputs } = await stage('Inputs', readInputs);
-    const source = new PullRequestSource(
-      lazyGitHub(inputs.githubToken, context.owner, context.repo),
-      context.workspace
-    );
+    const github = lazyGitHub(inputs.githubToken, context.owner, context.repo);
 
     const search = await stage('Pull request', () =>
-      findPullRequest(inputs.prNumber, context, source)
+      findPullRequest(inputs.prNumber, context, github)
     );
     if ('notFound' in search)
       return skip(outcome, {
@@ -43,18 +46,16 @@ export async function run(): Promise<void> {
         level: 'notice',
         message: `Skipped: ${search.notFound}.`
       });
-    outcome.prNumber = search.found.number;
-    outcome.headSha = search.found.headSha;
-    outcome.prUrl = `${context.serverUrl}/${context.owner}/${context.repo}/pull/${search.found.number}`;
+    const found = search.found;
+    pr = found; // for the report, whatever happens next
+    outcome.prNumber = found.number;
+    outcome.prUrl = `${context.serverUrl}/${context.owner}/${context.repo}/pull/${found.number}`;
 
     // The verdict is logged inside the group, beside the facts it was drawn from.
-    const pr = await stage('Rules', async () => {
-      const { facts, ruleFacts } = await gatherRuleFacts(search.found, inputs, source);
-      outcome.headSha = facts.headSha;
-      const ruleSkip = await findSkip(ruleFacts, inputs);
+    await stage('Rules', async () => {
+      const ruleSkip = findSkip(await gatherRuleFacts(found, inputs), inputs);
       if (ruleSkip) skip(outcome, ruleSkip);
-      else core.info(`Head commit ${facts.headSha ?? '(not needed)'}; no skip rule applies.`);
-      return facts;
+      else core.info(`Head commit ${found.facts.headSha ?? '(not needed)'}; no skip rule applies.`);
     });
     if (outcome.skip) return;
 
@@ -67,13 +68,13 @@ export async function run(): Promise<void> {
     const http = new DatafoldHttp(inputs.host, inputs.apiKey);
     const api = new DatafoldApi(http, inputs.ciConfigId);
     const result = await stage('Submit', () =>
-      submitDiffs(api, pr, entries, inputs.onMissingRun, source, inputs.wait)
+      submitDiffs(api, found, entries, inputs.onMissingRun, inputs.wait)
     );
     Object.assign(outcome, result);
 
     // After a lost answer, the run it may have reached is followed (submitted stays false).
     if (inputs.wait && (result.submitted || result.answerLost))
-      await waitAndReadResults(outcome, stage, { http, api, source, pr, inputs });
+      await waitAndReadResults(outcome, stage, { http, api, pr: found, inputs });
   } catch (error) {
     // After a cancellation, whatever the abandoned stage throws is moot: the first failure wins.
     if (outcome.failure === undefined) fail(outcome, error);
@@ -120,28 +121,19 @@ async function waitAndReadResults(
   {
     http,
     api,
-    source,
     pr,
     inputs
   }: {
     http: DatafoldHttp;
     api: DatafoldApi;
-    source: PullRequestSource;
-    pr: PullRequestFacts;
+    pr: PullRequest;
     inputs: Inputs;
   }
 ): Promise<void> {
-  const { headSha } = await source.complete(pr, ['headSha']);
-  outcome.headSha = headSha;
-  if (headSha === undefined)
-    throw new ActionError('Cannot wait for the CI run: the pull request head commit is unknown.');
+  const headSha = await pr.headSha('the CI run cannot be waited for');
   outcome.runStatus = await stage('Wait', () =>
     waitForRun(api, headSha, waitTiming(inputs.waitTimeoutMinutes))
   );
-  const [{ readRunResults }, { gateFailure }] = await Promise.all([
-    import('./read-results.js'),
-    import('./results.js')
-  ]);
   outcome.failOn = inputs.failOn;
   const results = await stage('Results', () => readRunResults(http, outcome.ciRunId ?? null));
   outcome.results = results;

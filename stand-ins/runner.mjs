@@ -2,7 +2,7 @@
 /**
  * What a GitHub runner does around a JavaScript action, shared by the e2e tests
  * (__tests__/e2e/launch.ts) and `npm run demo`: build the step's environment and files, run
- * `node dist/index.cjs`, and read back the outputs, the job summary and the workflow commands.
+ * `node dist/index.js`, and read back the outputs, the job summary and the workflow commands.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -12,7 +12,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
-export const BUNDLE = path.join(REPO_ROOT, 'dist', 'index.cjs');
+export const BUNDLE = path.join(REPO_ROOT, 'dist', 'index.js');
 /** What `${{ github.token }}` expands to. */
 export const TEST_GITHUB_TOKEN = 'ghs_standInToken000000000000000000000000';
 /**
@@ -224,7 +224,7 @@ export function inputEnv(inputs) {
  * @param {object} [options]
  * @param {string} [options.cwd]  default: GITHUB_WORKSPACE, as on a runner
  * @param {number} [options.timeoutMs]  kill after this long (default 60 s)
- * @param {string} [options.script]  default dist/index.cjs; another script only to test this harness
+ * @param {string} [options.script]  default dist/index.js; another script only to test this harness
  * @param {(line: string, stream: 'stdout' | 'stderr') => void} [options.onLine]  live log, line by line
  * @param {(child: import('node:child_process').ChildProcess) => void} [options.onStart]  e.g. to signal it
  * @returns {Promise<ActionProcess>}

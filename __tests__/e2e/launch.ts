@@ -1,5 +1,5 @@
 /**
- * Runs the committed bundle the way a GitHub runner does (a child `node dist/index.cjs` with a
+ * Runs the committed bundle the way a GitHub runner does (a child `node dist/index.js` with a
  * clean runner-like environment) and collects what the runner would: exit code, log, outputs,
  * job summary, workflow commands. The runner logic itself is in stand-ins/runner.mjs, shared
  * with `npm run demo`.
@@ -21,7 +21,7 @@ export interface LaunchOptions extends RunOptions {
   cwd?: string;
   /** Kill the action after this long (default 60 s); the result then has `timedOut` and `code: null`. */
   timeoutMs?: number;
-  /** Another script instead of dist/index.cjs: only for testing this harness. */
+  /** Another script instead of dist/index.js: only for testing this harness. */
   script?: string;
   /** Called with the action's process once it is started, e.g. to send it a signal. */
   onStart?: (child: ChildProcess) => void;

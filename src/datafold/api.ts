@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
-import type { DiffEntry } from '../diffs.js';
-import { ActionError } from '../errors.js';
-import { excerpt } from '../secrets.js';
+import type { DiffEntry } from '../diffs/validate.js';
+import { ActionError } from '../runtime/errors.js';
+import { excerpt } from '../inputs/secrets.js';
 import type { DatafoldHttp, IfUnknown } from './http.js';
 
 const runId = z.nullable(z.int());

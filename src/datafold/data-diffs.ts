@@ -1,10 +1,12 @@
 import * as z from 'zod/mini';
-import { PAGE_SIZE } from '../results.js';
 import { parseAnswer } from './api.js';
 import type { DatafoldHttp } from './http.js';
 
 // Datafold's data-diff answers (data-diffs.yml in its OpenAPI), down to the fields the action
 // reads: a field it does not use may be anything, one it uses must have the documented type.
+
+/** Diffs asked for per page: the API's default, so surely served (no maximum is documented). */
+export const PAGE_SIZE = 100;
 
 const nullable = <T extends z.core.SomeType>(schema: T) => z.optional(z.nullable(schema));
 const pair = z.tuple([z.int(), z.int()]);

@@ -1,6 +1,6 @@
 import * as core from '@actions/core';
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
-import { ActionError } from '../errors.js';
+import { ActionError } from '../runtime/errors.js';
 import {
   Retryable,
   retryAfterMs,
@@ -11,8 +11,8 @@ import {
   type RetryPolicy
 } from '../http/retry.js';
 import { send, TransportError } from '../http/transport.js';
-import { excerpt } from '../secrets.js';
-import { VERSION } from '../version.js';
+import { excerpt } from '../inputs/secrets.js';
+import { VERSION } from '../runtime/version.js';
 
 interface DatafoldResponse {
   status: number;

@@ -1,6 +1,6 @@
 import * as core from '@actions/core';
 import type { getOctokit } from '@actions/github';
-import { ActionError, errorMessage } from '../errors.js';
+import { ActionError, errorMessage } from '../runtime/errors.js';
 import {
   Retryable,
   retryAfterMs,
@@ -20,9 +20,10 @@ export interface GitHub {
 }
 
 /**
- * Octokit is loaded only when a rule needs the API, so runs that need no GitHub request do
- * not pay for loading it. It talks to GITHUB_API_URL (GHES) through the runner's proxy, and
- * retries 5xx answers, dropped connections and rate limits as Datafold requests are retried.
+ * Octokit for GITHUB_API_URL (GHES), through the runner's proxy, retrying 5xx answers, dropped
+ * connections and rate limits as Datafold requests are retried. @actions/github parses the
+ * event file as it loads, and throws a bare SyntaxError on a broken one: it is loaded on first
+ * use, once readRunnerContext has checked that file and can say what is wrong with it.
  */
 async function createGitHub(token: string, owner: string, repo: string): Promise<GitHub> {
   if (token === '') {

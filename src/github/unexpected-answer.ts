@@ -1,4 +1,4 @@
-import { ActionError } from '../errors.js';
+import { ActionError } from '../runtime/errors.js';
 
 /** A GitHub answer of the wrong shape: a proxy or server that is not GitHub's API answered. */
 export function unexpectedAnswer(request: string, problem: string): ActionError {

@@ -1,6 +1,6 @@
 import * as core from '@actions/core';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { tunedMs } from '../timing.js';
+import { tunedMs } from '../runtime/timing.js';
 import type { TransportFailure } from './transport.js';
 
 /** The retry policy the README documents, shared by Datafold and GitHub requests. */

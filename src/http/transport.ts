@@ -1,7 +1,7 @@
-import type { HttpClient } from '@actions/http-client';
+import { HttpClient } from '@actions/http-client';
 import http from 'node:http';
 import https from 'node:https';
-import { tunedMs } from '../timing.js';
+import { tunedMs } from '../runtime/timing.js';
 
 interface Exchange {
   method: string;
@@ -25,12 +25,11 @@ const proxyClients = new Map<string, HttpClient>();
 /**
  * With a proxy configured, @actions/http-client's agent, which tunnels through https_proxy or
  * http_proxy unless no_proxy exempts the host (self-hosted runners behind a proxy need this for
- * Datafold and GitHub alike). Without one, a plain agent per request: the proxy machinery is
- * only loaded when it has work to do. One client per protocol, as a client keeps one agent.
+ * Datafold and GitHub alike). Without one, a plain agent per request. One client per protocol,
+ * as a client keeps one agent.
  */
-async function agentFor(url: URL): Promise<http.Agent | false> {
+function agentFor(url: URL): http.Agent | false {
   if (!PROXY_VARIABLES.some((name) => process.env[name])) return false;
-  const { HttpClient } = await import('@actions/http-client');
   let client = proxyClients.get(url.protocol);
   if (client === undefined) proxyClients.set(url.protocol, (client = new HttpClient()));
   return client.getAgent(url.href);
@@ -119,7 +118,7 @@ export async function send(exchange: Exchange): Promise<Answer> {
   const { url, method, headers, body, signal } = exchange;
   const timeoutMs = exchange.timeoutMs ?? tunedMs('REQUEST_TIMEOUT_MS', 30_000);
   const transport = url.protocol === 'https:' ? https : http;
-  const agent = await agentFor(url);
+  const agent = agentFor(url);
   return new Promise((resolve, reject) => {
     // Until the whole request is handed to the connection, the server cannot have acted on it.
     let written = false;

@@ -1,11 +1,10 @@
 import * as core from '@actions/core';
-import type { CiRun, DatafoldApi } from './datafold/api.js';
-import type { IfUnknown } from './datafold/http.js';
-import type { DiffEntry } from './diffs.js';
-import { ActionError, errorMessage } from './errors.js';
-import type { PullRequestFacts } from './event-pull-request.js';
-import type { OnMissingRun } from './inputs.js';
-import type { PullRequestSource } from './pull-request.js';
+import type { CiRun, DatafoldApi } from './api.js';
+import type { IfUnknown } from './http.js';
+import type { DiffEntry } from '../diffs/validate.js';
+import { ActionError, errorMessage } from '../runtime/errors.js';
+import type { OnMissingRun } from '../inputs/inputs.js';
+import type { PullRequest } from '../pull-request/facts.js';
 
 interface SubmitResult {
   /** Only on Datafold's own word: an answer with a `run_id`. */
@@ -37,13 +36,12 @@ class AnswerLost extends Error {
  */
 export async function submitDiffs(
   api: DatafoldApi,
-  pr: PullRequestFacts,
+  pr: PullRequest,
   entries: DiffEntry[],
   onMissingRun: OnMissingRun,
-  source: PullRequestSource,
   wait: boolean
 ): Promise<SubmitResult> {
-  const ifUnknown = lostAnswerCheck(api, pr, source);
+  const ifUnknown = lostAnswerCheck(api, pr);
   const submitOnce = async (): Promise<SubmitResult> => {
     try {
       const { ciRunId, runId } = await api.submit(pr.number, entries, ifUnknown);
@@ -71,7 +69,7 @@ export async function submitDiffs(
     );
   }
 
-  const facts = await source.complete(pr, ['baseRef', 'baseSha', 'headRef', 'headSha']);
+  const facts = await pr.need('baseRef', 'baseSha', 'headRef', 'headSha');
   let triggeredId: number;
   try {
     triggeredId = await api.trigger(
@@ -107,16 +105,12 @@ export async function submitDiffs(
  * After a POST whose answer was lost: a run of the head commit may be the trace of it, so
  * only when there is none is the POST sent again (an old run proves nothing either way).
  */
-function lostAnswerCheck(
-  api: DatafoldApi,
-  pr: PullRequestFacts,
-  source: PullRequestSource
-): IfUnknown {
+function lostAnswerCheck(api: DatafoldApi, pr: PullRequest): IfUnknown {
   return async (problem) => {
     let headSha: string | undefined;
     let run: CiRun | undefined;
     try {
-      ({ headSha } = await source.complete(pr, ['headSha']));
+      ({ headSha } = await pr.need('headSha'));
       run = headSha === undefined ? undefined : await api.latestRun(headSha);
     } catch (error) {
       // The reason goes mid-sentence: its own closing period would not.

@@ -1,7 +1,7 @@
 import * as core from '@actions/core';
-import { DataDiffsApi, type DataDiff } from './datafold/data-diffs.js';
-import type { DatafoldHttp } from './datafold/http.js';
-import { errorMessage } from './errors.js';
+import { DataDiffsApi, type DataDiff } from '../datafold/data-diffs.js';
+import type { DatafoldHttp } from '../datafold/http.js';
+import { errorMessage } from '../runtime/errors.js';
 import { diffRow, MAX_PAGES, resultCounts, runItems, type RunResults } from './results.js';
 
 /** Summaries read at once: a few, so a run of many diffs neither crawls nor floods Datafold. */

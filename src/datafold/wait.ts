@@ -1,8 +1,8 @@
 import * as core from '@actions/core';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { DatafoldApi } from './datafold/api.js';
-import { ActionError } from './errors.js';
-import { tunedMs } from './timing.js';
+import type { DatafoldApi } from './api.js';
+import { ActionError } from '../runtime/errors.js';
+import { tunedMs } from '../runtime/timing.js';
 
 interface WaitTiming {
   pollIntervalMs: number;

@@ -2,7 +2,8 @@
  * The ended run's data diffs as the user sees them: the `results` and `result-counts` outputs,
  * and the results section of the job summary.
  */
-import { escape, type Outcome } from './report.js';
+import { escape } from './html.js';
+import type { Outcome } from './outcome.js';
 import {
   MAX_PAGES,
   problemsFirst,
@@ -11,7 +12,7 @@ import {
   tripped,
   type DiffRow,
   type RunResults
-} from './results.js';
+} from '../results/results.js';
 
 export function resultOutputs(rows: DiffRow[]): { results: string; 'result-counts': string } {
   return {

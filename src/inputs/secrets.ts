@@ -1,5 +1,5 @@
 import * as core from '@actions/core';
-import { escapeRegExp } from './regexp.js';
+import { escapeRegExp } from '../runtime/regexp.js';
 
 /**
  * Shorter values are not masked: masking a value as short as "a" would turn every "a" in the

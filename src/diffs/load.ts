@@ -2,10 +2,16 @@ import * as core from '@actions/core';
 import { isUtf8 } from 'node:buffer';
 import { constants, type Stats } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
-import { formatProblem, locate, validateDiffs, type DiffEntry, type DiffProblem } from './diffs.js';
-import { ActionError, type Annotation } from './errors.js';
-import type { Inputs } from './inputs.js';
-import { sinceStartMs } from './timing.js';
+import {
+  formatProblem,
+  locate,
+  validateDiffs,
+  type DiffEntry,
+  type DiffProblem
+} from './validate.js';
+import { ActionError, type Annotation } from '../runtime/errors.js';
+import type { Inputs } from '../inputs/inputs.js';
+import { sinceStartMs } from '../runtime/timing.js';
 
 const MIB = 1024 * 1024;
 const MAX_DIFFS_BYTES = 64 * MIB;

@@ -2,7 +2,7 @@ import * as core from '@actions/core';
 import path from 'node:path';
 // zod's functional build: every start loads it, and it is lighter than the chained API.
 import * as z from 'zod/mini';
-import { ActionError } from './errors.js';
+import { ActionError } from '../runtime/errors.js';
 import { guardSecrets, MIN_SECRET_LENGTH } from './secrets.js';
 
 const DEFAULT_HOST = 'https://app.datafold.com';

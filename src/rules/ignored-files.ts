@@ -8,8 +8,8 @@
  * `(a|b)` as a group, where gitwildmatch sees plain characters, and no npm package implements
  * gitwildmatch.
  */
-import { ActionError } from './errors.js';
-import { escapeRegExp } from './regexp.js';
+import { ActionError } from '../runtime/errors.js';
+import { escapeRegExp } from '../runtime/regexp.js';
 
 interface Rule {
   regex: RegExp;

@@ -1,33 +1,9 @@
 import * as core from '@actions/core';
 import { appendFile } from 'node:fs/promises';
-import type { DiffEntry } from './diffs.js';
-import type { FailOn } from './inputs.js';
-import type { RunResults } from './results.js';
-import type { Skip } from './rules.js';
-import { redact } from './secrets.js';
-
-/** Everything the run learnt, filled in stage by stage; what is unknown stays undefined. */
-export interface Outcome {
-  /** The pipeline stage under way (or the last one begun), as its log group is named. */
-  stage?: string;
-  prNumber?: number;
-  prUrl?: string;
-  headSha?: string;
-  entries?: DiffEntry[];
-  submitted: boolean;
-  skip?: Skip;
-  ciRunId?: number | null;
-  runId?: number | null;
-  runStatus?: string;
-  /** The answer to the submission was lost: what happened and which run was followed. */
-  answerLost?: string;
-  failure?: string;
-  /** Each problem behind the failure, e.g. every mistake in the diffs file. */
-  problems?: string[];
-  /** The ended run's data diffs, with `wait`. */
-  results?: RunResults;
-  failOn?: FailOn[];
-}
+import { redact } from '../inputs/secrets.js';
+import { escape } from './html.js';
+import type { Outcome } from './outcome.js';
+import { resultOutputs, resultsSection } from './results-view.js';
 
 const SUMMARY_ROWS = 25;
 const SUMMARY_PROBLEMS = 20;
@@ -37,8 +13,8 @@ export async function setOutputs(outcome: Outcome): Promise<void> {
   const text = (value: number | string | null | undefined) =>
     value === undefined || value === null ? '' : String(value);
   const { results } = outcome;
-  const resultOutputs = results?.readable
-    ? (await resultsView()).resultOutputs(results.rows)
+  const resultsOutputs = results?.readable
+    ? resultOutputs(results.rows)
     : { results: '', 'result-counts': '' };
   const outputs = {
     'pr-number': text(outcome.prNumber),
@@ -49,16 +25,9 @@ export async function setOutputs(outcome: Outcome): Promise<void> {
     'ci-run-id': text(outcome.ciRunId),
     'run-id': text(outcome.runId),
     'run-status': text(outcome.runStatus),
-    ...resultOutputs
+    ...resultsOutputs
   };
   for (const [name, value] of Object.entries(outputs)) core.setOutput(name, redact(value));
-}
-
-/** The results' outputs and summary section: only a run that waited loads their code. */
-const resultsView = () => import('./results-view.js');
-
-export function escape(text: string): string {
-  return text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
 }
 
 function decision(outcome: Outcome): string {
@@ -96,8 +65,7 @@ export async function writeSummary(outcome: Outcome): Promise<void> {
       summary.addRaw(`<p>… and ${problems.length - SUMMARY_PROBLEMS} more problems.</p>`, true);
     }
   }
-  if (outcome.results)
-    summary.addRaw((await resultsView()).resultsSection(outcome.results, outcome), true);
+  if (outcome.results) summary.addRaw(resultsSection(outcome.results, outcome), true);
   const facts: string[] = [];
   if (outcome.prNumber !== undefined) {
     const label = `#${outcome.prNumber}`;

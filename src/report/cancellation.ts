@@ -1,5 +1,5 @@
 import { constants } from 'node:os';
-import type { Outcome } from './report.js';
+import type { Outcome } from './outcome.js';
 
 /** A cancelled workflow sends SIGINT, then SIGTERM; the runner kills the step soon after. */
 const SIGNALS = ['SIGINT', 'SIGTERM'] as const;

@@ -1,10 +1,11 @@
-import type {
-  DataDiff,
-  DataDiffPage,
-  DiffResultName,
-  SummaryResults
-} from './datafold/data-diffs.js';
-import type { FailOn } from './inputs.js';
+import {
+  PAGE_SIZE,
+  type DataDiff,
+  type DataDiffPage,
+  type DiffResultName,
+  type SummaryResults
+} from '../datafold/data-diffs.js';
+import type { FailOn } from '../inputs/inputs.js';
 
 /** One data diff of the run, as the `results` output carries it. */
 interface DiffReport {
@@ -44,8 +45,6 @@ export type RunResults = { ciRunId: number | null; host: string } & (
 
 /** Pages read at most: beyond, the summary says the results may be incomplete. */
 export const MAX_PAGES = 20;
-/** Diffs asked for per page: the API's default, so surely served (no maximum is documented). */
-export const PAGE_SIZE = 100;
 
 /**
  * The run's own items of one page, and whether to read the next: not after the last page,

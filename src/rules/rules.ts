@@ -1,3 +1,5 @@
+import picomatch from 'picomatch';
+
 type SkipReason =
   | 'skip-marker'
   | 'missing-label'
@@ -52,12 +54,8 @@ function quoteList(items: string[]): string {
   return items.map((item) => `"${item}"`).join(', ');
 }
 
-/**
- * Decides from the pull request's facts whether to skip; the first rule that applies wins.
- * The branch matcher loads only when "base-branch" is set: most workflows do not set it, and
- * every start pays for the code it loads.
- */
-export async function findSkip(facts: RuleFacts, rules: Rules): Promise<Skip | undefined> {
+/** Decides from the pull request's facts whether to skip; the first rule that applies wins. */
+export function findSkip(facts: RuleFacts, rules: Rules): Skip | undefined {
   if (rules.skipMarker !== '' && facts.commitMessage?.includes(rules.skipMarker)) {
     return {
       reason: 'skip-marker',
@@ -80,7 +78,6 @@ export async function findSkip(facts: RuleFacts, rules: Rules): Promise<Skip | u
   }
   if (rules.baseBranches.length > 0) {
     const baseRef = facts.baseRef ?? '';
-    const { default: picomatch } = await import('picomatch');
     if (!picomatch.isMatch(baseRef, rules.baseBranches, { dot: true })) {
       return {
         reason: 'base-branch',
