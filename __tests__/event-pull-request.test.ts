@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { example, examples } from '../__fixtures__/webhook-examples.js';
-import { choosePullForCommit, factsFromPull, targetFromEvent } from '../src/pull-request/event.js';
+import { factsFromPull } from '../src/github/pull.js';
+import { choosePullForCommit, targetFromEvent } from '../src/pull-request/event.js';
 
 const RUNNER_SHA = 'f'.repeat(40);
 

@@ -1,8 +1,14 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
-import path from 'node:path';
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
 import { captureStdout } from '../__fixtures__/output.js';
 import { ActionError } from '../src/runtime/errors.js';
-import { parseInputs, readRawInputs, type RawInputs } from '../src/inputs/inputs.js';
+import {
+  INPUT_DECLARATIONS,
+  parseInputs,
+  readRawInputs,
+  type RawInputs
+} from '../src/inputs/inputs.js';
 import { redact, releaseSecrets } from '../src/inputs/secrets.js';
 
 const valid: RawInputs = {
@@ -27,7 +33,7 @@ const valid: RawInputs = {
 
 function problem(overrides: Partial<RawInputs>): string {
   try {
-    parseInputs({ ...valid, ...overrides }, '/work');
+    parseInputs({ ...valid, ...overrides });
   } catch (error) {
     expect(error).toBeInstanceOf(ActionError);
     return (error as Error).message;
@@ -38,34 +44,31 @@ function problem(overrides: Partial<RawInputs>): string {
 describe('parseInputs', () => {
   it('parses valid inputs into typed values', () => {
     expect(
-      parseInputs(
-        {
-          ...valid,
-          host: 'https://datafold.example.com/prefix/',
-          'pr-number': '42',
-          'require-label': 'datafold, run-diffs\nthird',
-          'base-branch': 'main,release/**',
-          'files-to-ignore': 'docs/**\n\n!docs/models.md  \n  \n',
-          'diff-threshold': '50',
-          'on-missing-run': 'trigger',
-          wait: 'True',
-          'wait-timeout-minutes': '1.5',
-          'fail-on': 'different, bad-pks\nerror,different',
-          'dry-run': 'TRUE'
-        },
-        '/work'
-      )
+      parseInputs({
+        ...valid,
+        host: 'https://datafold.example.com/prefix/',
+        'pr-number': '42',
+        'require-label': 'datafold, run-diffs\nthird',
+        'base-branch': 'main,release/**',
+        'files-to-ignore': 'docs/**\n\n!docs/models.md  \n  \n',
+        'diff-threshold': '50',
+        'on-missing-run': 'trigger',
+        wait: 'True',
+        'wait-timeout-minutes': '1.5',
+        'fail-on': 'different, bad-pks\nerror,different',
+        'dry-run': 'TRUE'
+      })
     ).toEqual({
       apiKey: 'datafold-key',
       host: 'https://datafold.example.com/prefix',
       ciConfigId: 123,
-      diffs: { kind: 'file', path: 'diffs.json', absolutePath: '/work/diffs.json' },
+      diffs: 'diffs.json',
       diffsJson: '',
       prNumber: 42,
       githubToken: 'ghs_token',
       skipMarker: 'datafold-skip-ci',
-      requireLabels: ['datafold', 'run-diffs', 'third'],
-      baseBranches: ['main', 'release/**'],
+      requireLabel: ['datafold', 'run-diffs', 'third'],
+      baseBranch: ['main', 'release/**'],
       filesToIgnore: ['docs/**', '!docs/models.md  '],
       diffThreshold: 50,
       onMissingRun: 'trigger',
@@ -77,10 +80,13 @@ describe('parseInputs', () => {
   });
 
   it('uses the defaults for inputs the runner left empty', () => {
-    const inputs = parseInputs(
-      { ...valid, 'on-missing-run': '', wait: '', 'wait-timeout-minutes': '', 'dry-run': '' },
-      '/w'
-    );
+    const inputs = parseInputs({
+      ...valid,
+      'on-missing-run': '',
+      wait: '',
+      'wait-timeout-minutes': '',
+      'dry-run': ''
+    });
     expect([
       inputs.onMissingRun,
       inputs.wait,
@@ -88,27 +94,6 @@ describe('parseInputs', () => {
       inputs.failOn,
       inputs.dryRun
     ]).toEqual(['warn', false, 60, [], false]);
-  });
-
-  it.each([
-    ['./dbt/diffs.json', 'dbt/diffs.json'],
-    ['/work/dbt/diffs.json', 'dbt/diffs.json'],
-    ['../elsewhere/diffs.json', '../elsewhere/diffs.json']
-  ])(
-    'keeps the diffs path %s relative to the workspace, as annotations need: %s',
-    (input, relative) => {
-      expect(parseInputs({ ...valid, diffs: input }, '/work').diffs).toEqual({
-        kind: 'file',
-        path: relative,
-        absolutePath: path.resolve('/work', input)
-      });
-    }
-  );
-
-  it('takes inline diffs-json instead of a file', () => {
-    expect(parseInputs({ ...valid, diffs: '', 'diffs-json': '[]' }, '/w').diffs).toEqual({
-      kind: 'inline'
-    });
   });
 
   it.each([
@@ -196,7 +181,7 @@ describe('parseInputs', () => {
     ['wait-timeout-minutes', '0.5', 0.5],
     ['wait-timeout-minutes', '360', 360]
   ] as const)('accepts %s %j as %d', (name, value, number) => {
-    const inputs = parseInputs({ ...valid, [name]: value }, '/w');
+    const inputs = parseInputs({ ...valid, [name]: value });
     const key = { 'ci-config-id': 'ciConfigId', 'diff-threshold': 'diffThreshold' }[name as string];
     expect(key ? inputs[key as 'ciConfigId'] : inputs.waitTimeoutMinutes).toBe(number);
   });
@@ -241,18 +226,18 @@ describe('parseInputs', () => {
 
   it('accepts a key with quotes, backslashes, markup, plus signs and spaces', () => {
     const apiKey = 'k"e\\y <&> + ; it';
-    expect(parseInputs({ ...valid, 'api-key': apiKey }, '/w').apiKey).toBe(apiKey);
+    expect(parseInputs({ ...valid, 'api-key': apiKey }).apiKey).toBe(apiKey);
   });
 
   it.each(['http://localhost:8080', 'http://127.0.0.1:9/x', 'http://[::1]:3000'])(
     'accepts plain http on loopback: %s',
     (host) => {
-      expect(parseInputs({ ...valid, host }, '/w').host).toBe(host.replace(/\/$/, ''));
+      expect(parseInputs({ ...valid, host }).host).toBe(host.replace(/\/$/, ''));
     }
   );
 
   it('lets a dry run go without an API key', () => {
-    expect(parseInputs({ ...valid, 'api-key': '', 'dry-run': 'true' }, '/w').apiKey).toBe('');
+    expect(parseInputs({ ...valid, 'api-key': '', 'dry-run': 'true' }).apiKey).toBe('');
   });
 
   it('reports every invalid input at once, combinations included', () => {
@@ -302,7 +287,9 @@ describe('readRawInputs', () => {
   it('prefers the input, then DATAFOLD_API_KEY, then DATAFOLD_APIKEY; default host', () => {
     process.env['INPUT_API-KEY'] = '';
     expect(read({ DATAFOLD_API_KEY: 'a', DATAFOLD_APIKEY: 'b' }).raw['api-key']).toBe('a');
-    expect(read({}).raw.host).toBe('https://app.datafold.com');
+    expect(parseInputs({ ...valid, host: read({}).raw.host }).host).toBe(
+      'https://app.datafold.com'
+    );
     process.env['INPUT_API-KEY'] = 'input-key';
     process.env.INPUT_HOST = 'https://input.example.com';
     const { raw } = read({ DATAFOLD_API_KEY: 'a', DATAFOLD_HOST: 'https://env.example.com' });
@@ -340,5 +327,45 @@ describe('readRawInputs', () => {
   it('keeps the whitespace of diffs-json', () => {
     process.env['INPUT_DIFFS-JSON'] = '  [ ]\n';
     expect(read({}).raw['diffs-json']).toBe('  [ ]\n');
+  });
+});
+
+describe('the declaration of the inputs', () => {
+  const action = parse(readFileSync(new URL('../action.yml', import.meta.url), 'utf8')) as {
+    inputs: Record<string, { required?: boolean; default?: string }>;
+  };
+
+  it("names every input of action.yml, in its order, with action.yml's defaults and required flags", () => {
+    expect(INPUT_DECLARATIONS).toEqual(
+      Object.entries(action.inputs).map(([name, input]) => ({
+        name,
+        required: input.required ?? false,
+        default: input.default
+      }))
+    );
+  });
+
+  it('gives an input the runner did not pass its declared default, and reads one it passed', () => {
+    const saved = { ...process.env };
+    try {
+      for (const name of Object.keys(process.env))
+        if (name.startsWith('INPUT_')) delete process.env[name];
+      process.env['INPUT_WAIT-TIMEOUT-MINUTES'] = '5';
+      const raw = readRawInputs({});
+      expect([raw['skip-marker'], raw['on-missing-run'], raw['wait-timeout-minutes']]).toEqual([
+        'datafold-skip-ci',
+        'warn',
+        '5'
+      ]);
+      // An expression has no value outside a runner.
+      expect(raw['github-token']).toBe('');
+    } finally {
+      process.env = saved;
+      releaseSecrets();
+    }
+  });
+
+  it('keeps an empty skip marker empty: it disables the marker, it is not the default', () => {
+    expect(parseInputs({ ...valid, 'skip-marker': '' }).skipMarker).toBe('');
   });
 });

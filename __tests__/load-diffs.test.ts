@@ -6,7 +6,7 @@ import path from 'node:path';
 import * as core from '../__fixtures__/core.js';
 
 jest.unstable_mockModule('@actions/core', () => core);
-const { loadDiffs } = await import('../src/diffs/load.js');
+const { diffsSource, loadDiffs } = await import('../src/diffs/load.js');
 
 let dir: string;
 beforeAll(() => {
@@ -19,8 +19,8 @@ const ENTRY = '{"prod": "a", "pr": "b", "pk": []}';
 
 /** Loads `absolutePath` as the diffs file "diffs.json" of the workspace. */
 const load = (absolutePath: string) =>
-  loadDiffs({ diffs: { kind: 'file', path: 'diffs.json', absolutePath }, diffsJson: '' });
-const loadInline = (diffsJson: string) => loadDiffs({ diffs: { kind: 'inline' }, diffsJson });
+  loadDiffs({ kind: 'file', path: 'diffs.json', absolutePath });
+const loadInline = (json: string) => loadDiffs({ kind: 'inline', json });
 
 /** Writes `content` to a fresh file in the temp directory and returns its path. */
 let written = 0;
@@ -163,5 +163,29 @@ describe('loadDiffs: annotations', () => {
       'diffs-json: 1 more warning after these 50 (51 in all), not shown one by one; fix these and run again to see the rest',
       {}
     );
+  });
+});
+
+describe('diffsSource', () => {
+  it.each([
+    ['./dbt/diffs.json', 'dbt/diffs.json'],
+    ['/work/dbt/diffs.json', 'dbt/diffs.json'],
+    ['../elsewhere/diffs.json', '../elsewhere/diffs.json']
+  ])(
+    'keeps the diffs path %s relative to the workspace, as annotations need: %s',
+    (input, relative) => {
+      expect(diffsSource({ diffs: input, diffsJson: '' }, '/work')).toEqual({
+        kind: 'file',
+        path: relative,
+        absolutePath: path.resolve('/work', input)
+      });
+    }
+  );
+
+  it('takes inline diffs-json instead of a file', () => {
+    expect(diffsSource({ diffs: '', diffsJson: '[]' }, '/w')).toEqual({
+      kind: 'inline',
+      json: '[]'
+    });
   });
 });

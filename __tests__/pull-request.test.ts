@@ -4,7 +4,7 @@ import * as fakes from '../__fixtures__/github.js';
 import { example } from '../__fixtures__/webhook-examples.js';
 import { ActionError } from '../src/runtime/errors.js';
 import type { GitHub } from '../src/github/client.js';
-import type { PullRequestFacts } from '../src/pull-request/event.js';
+import type { PullRequestFacts } from '../src/github/pull.js';
 import type { RunnerContext } from '../src/runtime/runner-context.js';
 import type { Rules } from '../src/rules/rules.js';
 
@@ -30,11 +30,11 @@ const { gatherRuleFacts } = await import('../src/pull-request/rule-facts.js');
 
 const HEAD = '1'.repeat(40);
 const github = {} as GitHub;
-const noRules: Rules = { skipMarker: '', requireLabels: [], baseBranches: [], filesToIgnore: [] };
+const noRules: Rules = { skipMarker: '', requireLabel: [], baseBranch: [], filesToIgnore: [] };
 const allRules: Rules = {
   skipMarker: 'datafold-skip-ci',
-  requireLabels: ['datafold'],
-  baseBranches: ['main'],
+  requireLabel: ['datafold'],
+  baseBranch: ['main'],
   filesToIgnore: ['*.md']
 };
 const live = {
@@ -202,7 +202,7 @@ describe('gatherRuleFacts', () => {
 
   it('keeps the event SHA over the live one: it is the commit this run checked out', async () => {
     const pr = pullRequest({ number: 7, headSha: 'a'.repeat(40) });
-    await gatherRuleFacts(pr, { ...noRules, requireLabels: ['x'] });
+    await gatherRuleFacts(pr, { ...noRules, requireLabel: ['x'] });
     expect(pr.facts.headSha).toBe('a'.repeat(40));
     expect(pr.facts.labels).toEqual(['datafold']);
   });

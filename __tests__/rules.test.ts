@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { factsNeeded, findSkip, thresholdSkip, type Rules } from '../src/rules/rules.js';
 
-const noRules: Rules = { skipMarker: '', requireLabels: [], baseBranches: [], filesToIgnore: [] };
+const noRules: Rules = { skipMarker: '', requireLabel: [], baseBranch: [], filesToIgnore: [] };
 
 describe('findSkip', () => {
   it('runs when no rule is set', async () => {
@@ -21,7 +21,7 @@ describe('findSkip', () => {
   });
 
   it('needs one of the required labels, case-insensitively', async () => {
-    const rules = { ...noRules, requireLabels: ['datafold', 'Run Diffs'] };
+    const rules = { ...noRules, requireLabel: ['datafold', 'Run Diffs'] };
     expect(await findSkip({ labels: ['bug', 'run diffs'] }, rules)).toBeUndefined();
     expect(await findSkip({ labels: ['DATAFOLD'] }, rules)).toBeUndefined();
     expect(await findSkip({ labels: ['bug'] }, rules)).toEqual({
@@ -34,7 +34,7 @@ describe('findSkip', () => {
   });
 
   it('matches the base branch against globs; ** crosses slashes, * does not', async () => {
-    const rules = { ...noRules, baseBranches: ['main', 'release/**', 'hotfix/*'] };
+    const rules = { ...noRules, baseBranch: ['main', 'release/**', 'hotfix/*'] };
     expect(await findSkip({ baseRef: 'main' }, rules)).toBeUndefined();
     expect(await findSkip({ baseRef: 'release/2026/q4' }, rules)).toBeUndefined();
     expect(await findSkip({ baseRef: 'hotfix/x' }, rules)).toBeUndefined();
@@ -69,8 +69,8 @@ describe('findSkip', () => {
   it('reports the first rule that applies, in the documented order', async () => {
     const rules: Rules = {
       skipMarker: 'skip-me',
-      requireLabels: ['x'],
-      baseBranches: ['main'],
+      requireLabel: ['x'],
+      baseBranch: ['main'],
       filesToIgnore: ['*']
     };
     const facts = {
@@ -102,8 +102,8 @@ describe('factsNeeded', () => {
     expect(
       factsNeeded({
         skipMarker: 'm',
-        requireLabels: ['l'],
-        baseBranches: ['b'],
+        requireLabel: ['l'],
+        baseBranch: ['b'],
         filesToIgnore: ['f']
       })
     ).toEqual({

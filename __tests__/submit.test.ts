@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it, jest } from '@jest/globals';
 import * as core from '../__fixtures__/core.js';
 import type { DatafoldApi } from '../src/datafold/api.js';
 import type { DiffEntry } from '../src/diffs/validate.js';
-import type { PullRequestFacts } from '../src/pull-request/event.js';
+import type { PullRequestFacts } from '../src/github/pull.js';
 import type { PullRequest } from '../src/pull-request/facts.js';
 
 jest.unstable_mockModule('@actions/core', () => core);

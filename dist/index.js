@@ -2817,7 +2817,7 @@ function fetch() {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(173);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(809);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -2826,7 +2826,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 173:
+/***/ 809:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -13542,6 +13542,9 @@ const external_node_buffer_namespaceObject = __WEBPACK_EXTERNAL_createRequire(im
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: external "node:fs/promises"
 const external_node_fs_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
 ;// CONCATENATED MODULE: ./node_modules/jsonc-parser/lib/esm/impl/scanner.js
 /*---------------------------------------------------------------------------------------------
  *  Copyright (c) Microsoft Corporation. All rights reserved.
@@ -15311,7 +15314,7 @@ function applyEdits(text, edits) {
 
 ;// CONCATENATED MODULE: ./src/diffs/validate.ts
 /**
- * Validation and normalisation of the diffs file (README "Diffs file format"). Pure: text in,
+ * Validation and normalisation of the diffs file (docs/diffs-file.md). Pure: text in,
  * normalised entries and located problems out, so the caller can annotate every
  * mistake at once and send nothing to Datafold when there is any error.
  *
@@ -15785,18 +15788,24 @@ function findLineStarts(text) {
 
 
 
+
 const MIB = 1024 * 1024;
 const MAX_DIFFS_BYTES = 64 * MIB;
 /** GitHub shows only the first few annotations of a step; the rest are counted. */
 const MAX_ANNOTATIONS = 50;
+function diffsSource(inputs, workspace) {
+    if (inputs.diffs === '')
+        return { kind: 'inline', json: inputs.diffsJson };
+    const absolutePath = external_node_path_default().resolve(workspace, inputs.diffs);
+    return { kind: 'file', path: external_node_path_default().relative(workspace, absolutePath), absolutePath };
+}
 /** Reads the diffs file (or `diffs-json`) and validates it; every problem fails the step at once. */
-async function loadDiffs(inputs) {
-    const { diffs } = inputs;
+async function loadDiffs(diffs) {
     const name = diffs.kind === 'file' ? diffs.path : 'diffs-json';
     const file = diffs.kind === 'file' ? diffs.path : undefined;
     const text = diffs.kind === 'file'
         ? load_decode(name, await readDiffsFile(diffs.path, diffs.absolutePath))
-        : inputs.diffsJson;
+        : diffs.json;
     const started = sinceStartMs();
     const { entries, errors, warnings } = validateDiffs(text);
     core_debug(`Validated ${entries.length} entries in ${(sinceStartMs() - started).toFixed(1)} ms.`);
@@ -16049,13 +16058,9 @@ function lazyGitHub(token, owner, repo) {
     return () => (client ??= createGitHub(token, owner, repo));
 }
 
-;// CONCATENATED MODULE: external "node:path"
-const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
-var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
 ;// CONCATENATED MODULE: ./src/inputs/inputs.ts
 
-
-// zod's functional build: every start loads it, and it is lighter than the chained API.
+// zod's functional build: lighter than the chained API, and enough for these schemas.
 
 
 
@@ -16063,46 +16068,18 @@ const DEFAULT_HOST = 'https://app.datafold.com';
 const ON_MISSING_RUN = ['warn', 'fail', 'trigger'];
 /** The results `fail-on` can name, in Datafold's own words. */
 const FAIL_ON = ['different', 'bad-pks', 'missing-pks', 'error', 'empty'];
-function isOnMissingRun(value) {
-    return ON_MISSING_RUN.includes(value);
-}
-function diffsFile(input, workspace) {
-    const absolutePath = external_node_path_default().resolve(workspace, input);
-    return { kind: 'file', path: external_node_path_default().relative(workspace, absolutePath), absolutePath };
-}
-const INPUT_NAMES = [
-    'api-key',
-    'host',
-    'ci-config-id',
-    'diffs',
-    'diffs-json',
-    'pr-number',
-    'github-token',
-    'skip-marker',
-    'require-label',
-    'base-branch',
-    'files-to-ignore',
-    'diff-threshold',
-    'on-missing-run',
-    'wait',
-    'wait-timeout-minutes',
-    'fail-on',
-    'dry-run'
-];
-/** The values `core.getBooleanInput` accepts (YAML 1.2 core schema). */
-const TRUE_VALUES = ['true', 'True', 'TRUE'];
-const FALSE_VALUES = ['false', 'False', 'FALSE'];
-/** What a converter returns for a value it does not accept. */
+const declare = (declaration) => declaration;
+/** What a converter returns for a text it does not accept. */
 const REFUSED = Symbol('refused');
 /**
- * An input's text turned into its value by `convert`; a refused value becomes an issue
- * that names it (as `shown` prints it) and says what is accepted.
+ * An input's text turned into its value by `convert`; a refused text becomes an issue that
+ * names it (as `shown` prints it) and says what is accepted.
  */
-function input(convert, accepted, shown = (value) => value) {
+function converted(convert, accepted, shown = (value) => value) {
     return pipe(schemas_string(), transform((value, ctx) => {
-        const converted = convert(value);
-        if (converted !== REFUSED)
-            return converted;
+        const result = convert(value);
+        if (result !== REFUSED)
+            return result;
         ctx.issues.push({
             code: 'custom',
             input: value,
@@ -16111,19 +16088,25 @@ function input(convert, accepted, shown = (value) => value) {
         return NEVER;
     }));
 }
+const inputs_text = schemas_string();
 /** Decimal digits only: `Number()` would also take "0x10", "1e2" and "Infinity". */
 function positiveInteger(value) {
     const number = Number(value);
     return /^\d+$/.test(value) && number > 0 && Number.isSafeInteger(number) ? number : REFUSED;
 }
 const inputs_optional = (convert) => (value) => value === '' ? undefined : convert(value);
-const inputs_boolean = (fallback) => input((value) => {
-    if (value === '')
-        return fallback;
-    if (TRUE_VALUES.includes(value))
-        return true;
-    return FALSE_VALUES.includes(value) ? false : REFUSED;
-}, 'use true or false');
+/** The values `core.getBooleanInput` accepts (YAML 1.2 core schema). */
+const TRUE_VALUES = ['true', 'True', 'TRUE'];
+const FALSE_VALUES = ['false', 'False', 'FALSE'];
+const inputs_boolean = (fallback) => declare({
+    default: fallback,
+    emptyIsDefault: true,
+    schema: converted((value) => {
+        if (TRUE_VALUES.includes(value))
+            return true;
+        return FALSE_VALUES.includes(value) ? false : REFUSED;
+    }, 'use true or false')
+});
 /** Items separated by `separator`, trimmed unless `trim` is false, blanks dropped. */
 const items = (separator, trim = true) => pipe(schemas_string(), transform((value) => value
     .split(separator)
@@ -16143,6 +16126,8 @@ const failOn = pipe(items(/[,\n]/), transform((values, ctx) => {
 }));
 const LOOPBACK_HOST = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
 function datafoldHost(value) {
+    if (value === '')
+        return DEFAULT_HOST;
     let url;
     try {
         url = new URL(value);
@@ -16157,8 +16142,6 @@ function datafoldHost(value) {
 }
 /** Decimal digits, with a fraction if need be (1.5); no exponent, hex or sign. */
 function minutes(value) {
-    if (value === '')
-        return 60;
     const number = Number(value);
     return /^\d+(\.\d+)?$/.test(value) && number > 0 && number <= 360 ? number : REFUSED;
 }
@@ -16169,22 +16152,64 @@ function minutes(value) {
 const USER_INFO = /^((?:[^:/?#]+:)?\/\/)?([^/?#]*)@/;
 /** A host as messages show it: any user information replaced, so no credential is echoed. */
 const hostShown = (value) => value.replace(USER_INFO, '$1***@');
-/** The credentials a host URL carries, decoded as they would be sent. */
-function hostCredentials(value) {
-    const userInfo = USER_INFO.exec(value)?.[2];
-    if (!userInfo)
-        return [];
-    const colon = userInfo.indexOf(':');
-    const parts = colon < 0 ? [userInfo] : [userInfo.slice(0, colon), userInfo.slice(colon + 1)];
-    return parts.map((part) => {
-        try {
-            return decodeURIComponent(part);
-        }
-        catch {
-            return part;
-        }
-    });
-}
+/**
+ * Every input of action.yml, once: the typed `Inputs`, the reading and the parsing derive from
+ * this declaration, in action.yml's order.
+ */
+const INPUTS = {
+    'api-key': declare({ schema: inputs_text, env: ['DATAFOLD_API_KEY', 'DATAFOLD_APIKEY'] }),
+    host: declare({
+        env: ['DATAFOLD_HOST'],
+        schema: converted(datafoldHost, `use the https:// address of your Datafold deployment, e.g. ${DEFAULT_HOST} (plain http:// only for localhost; no user:password@, query or #fragment)`, hostShown)
+    }),
+    'ci-config-id': declare({
+        required: true,
+        schema: converted(positiveInteger, "use the CI config ID from Datafold's CI settings page, e.g. 123")
+    }),
+    diffs: declare({ schema: inputs_text }),
+    // JSON as written: its whitespace is the user's.
+    'diffs-json': declare({ schema: inputs_text, trim: false }),
+    'pr-number': declare({
+        schema: converted(inputs_optional(positiveInteger), 'use a pull request number such as 42, or leave it empty to infer it')
+    }),
+    'github-token': declare({ schema: inputs_text, default: '${{ github.token }}' }),
+    'skip-marker': declare({ schema: inputs_text, default: 'datafold-skip-ci' }),
+    'require-label': declare({ schema: items(/[,\n]/) }),
+    'base-branch': declare({ schema: items(/[,\n]/) }),
+    // Patterns as written: their own rules say what leading and trailing spaces mean.
+    'files-to-ignore': declare({ schema: items(/\r?\n/, false), trim: false }),
+    'diff-threshold': declare({
+        schema: converted(inputs_optional(positiveInteger), 'use a positive whole number of diff entries, or leave it empty')
+    }),
+    'on-missing-run': declare({
+        default: 'warn',
+        emptyIsDefault: true,
+        schema: converted((value) => ON_MISSING_RUN.includes(value) ? value : REFUSED, 'use warn, fail or trigger')
+    }),
+    wait: inputs_boolean('false'),
+    'wait-timeout-minutes': declare({
+        default: '60',
+        emptyIsDefault: true,
+        schema: converted(minutes, 'use a number of minutes greater than 0 and at most 360, in decimal digits (e.g. 30 or 1.5)')
+    }),
+    'fail-on': declare({ schema: failOn }),
+    'dry-run': inputs_boolean('false')
+};
+const camel = (name) => name.replace(/-(\w)/g, (_, letter) => letter.toUpperCase());
+/** Each input as action.yml should declare it: for the test that keeps both equal. */
+const INPUT_DECLARATIONS = Object.entries(INPUTS).map(([name, declaration]) => ({
+    name,
+    required: declaration.required ?? false,
+    default: declaration.default
+}));
+const SECRET_INPUTS = [
+    ['api-key', 'Datafold API key', 'copy the whole key from Datafold into the secret again'],
+    [
+        'github-token',
+        'GitHub token',
+        'leave "github-token" at its default (${{ github.token }}) or pass a whole token'
+    ]
+];
 /**
  * Why a key or token cannot be used, never showing it: it is sent as an HTTP header, which
  * cannot carry control characters, and one shorter than MIN_SECRET_LENGTH is a truncated
@@ -16206,34 +16231,6 @@ function secretProblem(value, what, fix) {
         return `the ${what} is only ${value.length} characters long, too short to be one (the value is not shown): ${fix}`;
     return undefined;
 }
-const schema = object({
-    'api-key': schemas_string(),
-    host: input(datafoldHost, `use the https:// address of your Datafold deployment, e.g. ${DEFAULT_HOST} (plain http:// only for localhost; no user:password@, query or #fragment)`, hostShown),
-    'ci-config-id': input(positiveInteger, "use the CI config ID from Datafold's CI settings page, e.g. 123"),
-    diffs: schemas_string(),
-    'diffs-json': schemas_string(),
-    'pr-number': input(inputs_optional(positiveInteger), 'use a pull request number such as 42, or leave it empty to infer it'),
-    'github-token': schemas_string(),
-    'skip-marker': schemas_string(),
-    'require-label': items(/[,\n]/),
-    'base-branch': items(/[,\n]/),
-    // Patterns as written: their own rules say what leading and trailing spaces mean.
-    'files-to-ignore': items(/\r?\n/, false),
-    'diff-threshold': input(inputs_optional(positiveInteger), 'use a positive whole number of diff entries, or leave it empty'),
-    'on-missing-run': input((value) => (value === '' ? 'warn' : isOnMissingRun(value) ? value : REFUSED), 'use warn, fail or trigger'),
-    wait: inputs_boolean(false),
-    'wait-timeout-minutes': input(minutes, 'use a number of minutes greater than 0 and at most 360, in decimal digits (e.g. 30 or 1.5)'),
-    'fail-on': failOn,
-    'dry-run': inputs_boolean(false)
-});
-const SECRET_INPUTS = [
-    ['api-key', 'Datafold API key', 'copy the whole key from Datafold into the secret again'],
-    [
-        'github-token',
-        'GitHub token',
-        'leave "github-token" at its default (${{ github.token }}) or pass a whole token'
-    ]
-];
 /**
  * Rules across inputs, and those on secrets (which no issue may echo), checked on the raw
  * values so that they are reported together with every single-input problem (zod skips
@@ -16262,20 +16259,48 @@ function combinationProblems(raw) {
     }
     return problems;
 }
-/** Reads every input the way the runner passes them, with the SDK's environment fallbacks. */
+/** The credentials a host URL carries, decoded as they would be sent. */
+function hostCredentials(value) {
+    const userInfo = USER_INFO.exec(value)?.[2];
+    if (!userInfo)
+        return [];
+    const colon = userInfo.indexOf(':');
+    const parts = colon < 0 ? [userInfo] : [userInfo.slice(0, colon), userInfo.slice(colon + 1)];
+    return parts.map((part) => {
+        try {
+            return decodeURIComponent(part);
+        }
+        catch {
+            return part;
+        }
+    });
+}
+/**
+ * Every input as the runner passes it (`INPUT_<NAME>`), with the SDK's environment fallbacks;
+ * an input the runner did not pass at all (the action started by hand) takes its declared
+ * default. The secrets are masked before anything else can print them.
+ */
 function readRawInputs(env = process.env) {
-    const raw = Object.fromEntries(INPUT_NAMES.map((name) => [
-        name,
-        getInput(name, { trimWhitespace: name !== 'diffs-json' && name !== 'files-to-ignore' })
-    ]));
-    raw['api-key'] ||= env.DATAFOLD_API_KEY?.trim() || env.DATAFOLD_APIKEY?.trim() || '';
-    raw.host ||= env.DATAFOLD_HOST?.trim() || DEFAULT_HOST;
-    // Masked before anything else can print them.
+    const raw = Object.fromEntries(Object.entries(INPUTS).map(([name, declaration]) => {
+        const passed = process.env[`INPUT_${name.toUpperCase()}`] !== undefined;
+        const fallback = declaration.default?.includes('${{') ? '' : (declaration.default ?? '');
+        const value = passed
+            ? getInput(name, { trimWhitespace: declaration.trim ?? true })
+            : fallback;
+        const fromEnv = declaration.env?.map((variable) => env[variable]?.trim()).find(Boolean);
+        return [name, value || fromEnv || value];
+    }));
     guardSecrets([raw['api-key'], raw['github-token'], ...hostCredentials(raw.host)]);
     return raw;
 }
-function parseInputs(raw, workspace) {
-    const result = schema.safeParse(raw);
+/** Every input validated at once; any problem fails with one message listing them all. */
+function parseInputs(raw) {
+    const schema = object(Object.fromEntries(Object.entries(INPUTS).map(([name, { schema }]) => [name, schema])));
+    const texts = Object.fromEntries(Object.entries(INPUTS).map(([name, declaration]) => {
+        const value = raw[name];
+        return [name, value === '' && declaration.emptyIsDefault ? declaration.default : value];
+    }));
+    const result = schema.safeParse(texts);
     const problems = [
         ...(result.error?.issues ?? []).map((issue) => `Input "${String(issue.path[0])}": ${issue.message}`),
         ...combinationProblems(raw)
@@ -16285,64 +16310,39 @@ function parseInputs(raw, workspace) {
             ? problems[0]
             : `${problems.length} inputs are invalid:\n${problems.join('\n')}`);
     }
-    const value = result.data;
-    return {
-        apiKey: value['api-key'],
-        host: value.host,
-        ciConfigId: value['ci-config-id'],
-        diffs: value.diffs === '' ? { kind: 'inline' } : diffsFile(value.diffs, workspace),
-        diffsJson: value['diffs-json'],
-        prNumber: value['pr-number'],
-        githubToken: value['github-token'],
-        skipMarker: value['skip-marker'],
-        requireLabels: value['require-label'],
-        baseBranches: value['base-branch'],
-        filesToIgnore: value['files-to-ignore'],
-        diffThreshold: value['diff-threshold'],
-        onMissingRun: value['on-missing-run'],
-        wait: value.wait,
-        waitTimeoutMinutes: value['wait-timeout-minutes'],
-        failOn: value['fail-on'],
-        dryRun: value['dry-run']
-    };
+    return Object.fromEntries(Object.entries(result.data).map(([name, value]) => [camel(name), value]));
 }
 
-;// CONCATENATED MODULE: ./src/pull-request/event.ts
-const PULL_REQUEST_EVENTS = new Set([
-    'pull_request',
-    'pull_request_target',
-    'pull_request_review',
-    'pull_request_review_comment'
-]);
-function event_object(value) {
+;// CONCATENATED MODULE: ./src/github/pull.ts
+/** A pull request object as GitHub's REST API and its webhooks shape it, read defensively. */
+function pull_object(value) {
     return typeof value === 'object' && value !== null && !Array.isArray(value)
         ? value
         : undefined;
 }
-function event_string(value) {
+function pull_string(value) {
     return typeof value === 'string' && value !== '' ? value : undefined;
 }
-function event_positiveInteger(value) {
+function pull_positiveInteger(value) {
     return typeof value === 'number' && Number.isSafeInteger(value) && value > 0 ? value : undefined;
 }
 function count(value) {
     return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? value : undefined;
 }
-const ZERO_SHA = /^0+$/;
 /** Facts from a pull request object as GitHub's REST API and webhooks shape it; undefined without a number. */
 function factsFromPull(value, live) {
-    const pull = event_object(value);
-    const number = event_positiveInteger(pull?.number);
+    const pull = pull_object(value);
+    const number = pull_positiveInteger(pull?.number);
     if (!pull || number === undefined)
         return undefined;
-    const head = event_object(pull.head);
-    const base = event_object(pull.base);
+    const head = pull_object(pull.head);
+    const base = pull_object(pull.base);
     return {
         number,
-        headSha: event_string(head?.sha),
-        headRef: event_string(head?.ref),
-        baseSha: event_string(base?.sha),
-        baseRef: event_string(base?.ref),
+        headSha: pull_string(head?.sha),
+        headRef: pull_string(head?.ref),
+        baseSha: pull_string(base?.sha),
+        baseRef: pull_string(base?.ref),
         labels: live ? labelNames(pull.labels) : undefined,
         changedFiles: count(pull.changed_files)
     };
@@ -16351,78 +16351,9 @@ function factsFromPull(value, live) {
 function labelNames(value) {
     if (!Array.isArray(value))
         return undefined;
-    const names = value.map((label) => event_string(event_object(label)?.name));
+    const names = value.map((label) => pull_string(pull_object(label)?.name));
     // A wrong-shaped list is no answer to rule on, not a shorter one.
     return names.every((name) => name !== undefined) ? names : undefined;
-}
-/** Reads the pull request from the event payload, as the README's event table says; no I/O. */
-function targetFromEvent(eventName, payload, runnerSha) {
-    if (PULL_REQUEST_EVENTS.has(eventName)) {
-        const facts = factsFromPull(payload.pull_request, false);
-        return facts
-            ? { kind: 'pull-request', facts }
-            : { kind: 'none', reason: `the ${eventName} event payload has no pull request number` };
-    }
-    switch (eventName) {
-        case 'issue_comment':
-            return fromIssueComment(payload);
-        case 'merge_group':
-            return fromMergeGroup(payload);
-        case 'workflow_run':
-            return fromWorkflowRun(payload);
-        case 'push':
-            return fromPush(payload, runnerSha);
-        default:
-            return commitTarget(runnerSha, undefined, `the ${eventName || 'unknown'} event names no commit`);
-    }
-}
-function commitTarget(sha, commitMessage, reason) {
-    return sha && !ZERO_SHA.test(sha)
-        ? { kind: 'commit', sha, commitMessage }
-        : { kind: 'none', reason };
-}
-function fromIssueComment(payload) {
-    const issue = event_object(payload.issue);
-    const number = event_positiveInteger(issue?.number);
-    if (!issue?.pull_request || number === undefined) {
-        return { kind: 'none', reason: 'the comment is on an issue, not on a pull request' };
-    }
-    return { kind: 'pull-request', facts: { number } };
-}
-function fromMergeGroup(payload) {
-    const group = event_object(payload.merge_group);
-    const headRef = event_string(group?.head_ref) ?? '';
-    const number = event_positiveInteger(Number(/\/pr-(\d+)-[^/]*$/.exec(headRef)?.[1]));
-    if (number === undefined) {
-        return { kind: 'none', reason: `the merge queue ref "${headRef}" names no pull request` };
-    }
-    const baseRef = event_string(group?.base_ref)?.replace(/^refs\/heads\//, '');
-    return { kind: 'pull-request', facts: { number, baseRef } };
-}
-function fromWorkflowRun(payload) {
-    const run = event_object(payload.workflow_run);
-    const headCommit = event_object(run?.head_commit);
-    const message = event_string(headCommit?.message);
-    const pulls = Array.isArray(run?.pull_requests) ? run.pull_requests : [];
-    const facts = factsFromPull(pulls[0], false);
-    if (facts) {
-        // The run's head commit is the pull request's head when their SHAs agree.
-        const commitMessage = facts.headSha && facts.headSha === event_string(headCommit?.id) ? message : undefined;
-        return { kind: 'pull-request', facts: { ...facts, commitMessage } };
-    }
-    // Runs from forks list no pull requests: find it by the commit.
-    return commitTarget(event_string(run?.head_sha), message, 'the workflow_run event names no commit');
-}
-function fromPush(payload, runnerSha) {
-    if (payload.deleted === true)
-        return { kind: 'none', reason: 'the push deleted a branch' };
-    const message = event_string(event_object(payload.head_commit)?.message);
-    return commitTarget(event_string(payload.after) ?? runnerSha, message, 'the push event names no commit');
-}
-/** Of the pull requests containing a commit, the open one whose head it is, else the first open one. */
-function choosePullForCommit(pulls, sha) {
-    const open = pulls.filter((pull) => pull.open);
-    return (open.find((pull) => pull.facts.headSha === sha) ?? open[0])?.facts;
 }
 
 ;// CONCATENATED MODULE: ./src/github/unexpected-answer.ts
@@ -16461,6 +16392,85 @@ async function listPullsForCommit(github, sha) {
             throw unexpectedAnswer(request, 'lists a pull request with no number');
         return { open: pull.state === 'open', facts };
     });
+}
+
+;// CONCATENATED MODULE: ./src/pull-request/event.ts
+
+const PULL_REQUEST_EVENTS = new Set([
+    'pull_request',
+    'pull_request_target',
+    'pull_request_review',
+    'pull_request_review_comment'
+]);
+const ZERO_SHA = /^0+$/;
+/** Reads the pull request from the event payload, as docs/pull-request.md's event table says; no I/O. */
+function targetFromEvent(eventName, payload, runnerSha) {
+    if (PULL_REQUEST_EVENTS.has(eventName)) {
+        const facts = factsFromPull(payload.pull_request, false);
+        return facts
+            ? { kind: 'pull-request', facts }
+            : { kind: 'none', reason: `the ${eventName} event payload has no pull request number` };
+    }
+    switch (eventName) {
+        case 'issue_comment':
+            return fromIssueComment(payload);
+        case 'merge_group':
+            return fromMergeGroup(payload);
+        case 'workflow_run':
+            return fromWorkflowRun(payload);
+        case 'push':
+            return fromPush(payload, runnerSha);
+        default:
+            return commitTarget(runnerSha, undefined, `the ${eventName || 'unknown'} event names no commit`);
+    }
+}
+function commitTarget(sha, commitMessage, reason) {
+    return sha && !ZERO_SHA.test(sha)
+        ? { kind: 'commit', sha, commitMessage }
+        : { kind: 'none', reason };
+}
+function fromIssueComment(payload) {
+    const issue = pull_object(payload.issue);
+    const number = pull_positiveInteger(issue?.number);
+    if (!issue?.pull_request || number === undefined) {
+        return { kind: 'none', reason: 'the comment is on an issue, not on a pull request' };
+    }
+    return { kind: 'pull-request', facts: { number } };
+}
+function fromMergeGroup(payload) {
+    const group = pull_object(payload.merge_group);
+    const headRef = pull_string(group?.head_ref) ?? '';
+    const number = pull_positiveInteger(Number(/\/pr-(\d+)-[^/]*$/.exec(headRef)?.[1]));
+    if (number === undefined) {
+        return { kind: 'none', reason: `the merge queue ref "${headRef}" names no pull request` };
+    }
+    const baseRef = pull_string(group?.base_ref)?.replace(/^refs\/heads\//, '');
+    return { kind: 'pull-request', facts: { number, baseRef } };
+}
+function fromWorkflowRun(payload) {
+    const run = pull_object(payload.workflow_run);
+    const headCommit = pull_object(run?.head_commit);
+    const message = pull_string(headCommit?.message);
+    const pulls = Array.isArray(run?.pull_requests) ? run.pull_requests : [];
+    const facts = factsFromPull(pulls[0], false);
+    if (facts) {
+        // The run's head commit is the pull request's head when their SHAs agree.
+        const commitMessage = facts.headSha && facts.headSha === pull_string(headCommit?.id) ? message : undefined;
+        return { kind: 'pull-request', facts: { ...facts, commitMessage } };
+    }
+    // Runs from forks list no pull requests: find it by the commit.
+    return commitTarget(pull_string(run?.head_sha), message, 'the workflow_run event names no commit');
+}
+function fromPush(payload, runnerSha) {
+    if (payload.deleted === true)
+        return { kind: 'none', reason: 'the push deleted a branch' };
+    const message = pull_string(pull_object(payload.head_commit)?.message);
+    return commitTarget(pull_string(payload.after) ?? runnerSha, message, 'the push event names no commit');
+}
+/** Of the pull requests containing a commit, the open one whose head it is, else the first open one. */
+function choosePullForCommit(pulls, sha) {
+    const open = pulls.filter((pull) => pull.open);
+    return (open.find((pull) => pull.facts.headSha === sha) ?? open[0])?.facts;
 }
 
 ;// CONCATENATED MODULE: ./src/github/get-commit-message.ts
@@ -16656,8 +16666,8 @@ async function findPullRequest(prNumber, context, github) {
 
 ;// CONCATENATED MODULE: ./src/rules/ignored-files.ts
 /**
- * The "files-to-ignore" decision for one changed path, as Datafold applies it (README "Skip
- * rules"): `.gitignore` patterns read the way Python pathspec's "gitwildmatch" patterns are.
+ * The "files-to-ignore" decision for one changed path, as Datafold applies it (docs/rules.md):
+ * `.gitignore` patterns read the way Python pathspec's "gitwildmatch" patterns are.
  * Unlike git, the last matching pattern always decides, so `!dbt/*` re-includes files under
  * `dbt/` after `*` has excluded every directory. Each pattern becomes one regular expression,
  * searched in the changed path, that matches the path itself or one of its parent directories.
@@ -16818,8 +16828,8 @@ var picomatch_default = /*#__PURE__*/__nccwpck_require__.n(picomatch);
 function factsNeeded(rules) {
     return {
         commitMessage: rules.skipMarker !== '',
-        labels: rules.requireLabels.length > 0,
-        baseRef: rules.baseBranches.length > 0,
+        labels: rules.requireLabel.length > 0,
+        baseRef: rules.baseBranch.length > 0,
         changedFiles: rules.filesToIgnore.length > 0
     };
 }
@@ -16835,24 +16845,24 @@ function findSkip(facts, rules) {
             message: `Skipped: the last commit message contains "${rules.skipMarker}".`
         };
     }
-    if (rules.requireLabels.length > 0) {
-        const wanted = new Set(rules.requireLabels.map((label) => label.toLowerCase()));
+    if (rules.requireLabel.length > 0) {
+        const wanted = new Set(rules.requireLabel.map((label) => label.toLowerCase()));
         const labels = facts.labels ?? [];
         if (!labels.some((label) => wanted.has(label.toLowerCase()))) {
             return {
                 reason: 'missing-label',
                 level: 'notice',
-                message: `Skipped: the pull request has none of the labels ${quoteList(rules.requireLabels)} (it has ${labels.length > 0 ? quoteList(labels) : 'no labels'}).`
+                message: `Skipped: the pull request has none of the labels ${quoteList(rules.requireLabel)} (it has ${labels.length > 0 ? quoteList(labels) : 'no labels'}).`
             };
         }
     }
-    if (rules.baseBranches.length > 0) {
+    if (rules.baseBranch.length > 0) {
         const baseRef = facts.baseRef ?? '';
-        if (!picomatch_default().isMatch(baseRef, rules.baseBranches, { dot: true })) {
+        if (!picomatch_default().isMatch(baseRef, rules.baseBranch, { dot: true })) {
             return {
                 reason: 'base-branch',
                 level: 'notice',
-                message: `Skipped: the base branch "${baseRef}" matches none of ${quoteList(rules.baseBranches)}.`
+                message: `Skipped: the base branch "${baseRef}" matches none of ${quoteList(rules.baseBranch)}.`
             };
         }
     }
@@ -17730,13 +17740,13 @@ async function run() {
         });
         if (outcome.skip)
             return;
-        const entries = await stage('Diffs', () => loadDiffs(inputs));
+        const entries = await stage('Diffs', () => loadDiffs(diffsSource(inputs, context.workspace)));
         outcome.entries = entries;
         const overThreshold = thresholdSkip(entries.length, inputs.diffThreshold);
         if (overThreshold)
             return skip(outcome, overThreshold);
         if (inputs.dryRun)
-            return skip(outcome, dryRun(inputs, pr.number, entries));
+            return skip(outcome, dryRun(inputs, found.number, entries));
         const http = new DatafoldHttp(inputs.host, inputs.apiKey);
         const api = new DatafoldApi(http, inputs.ciConfigId);
         const result = await stage('Submit', () => submitDiffs(api, found, entries, inputs.onMissingRun, inputs.wait));
@@ -17773,8 +17783,8 @@ async function readInputs() {
     // The secrets first: they are masked before anything else can print them.
     const raw = readRawInputs();
     const context = readRunnerContext();
-    const inputs = parseInputs(raw, context.workspace);
-    info(`Datafold ${inputs.host}, CI config ${inputs.ciConfigId}, diffs from ${inputs.diffs.kind === 'file' ? inputs.diffs.path : '"diffs-json"'}.`);
+    const inputs = parseInputs(raw);
+    info(`Datafold ${inputs.host}, CI config ${inputs.ciConfigId}, diffs from ${inputs.diffs || '"diffs-json"'}.`);
     return { context, inputs };
 }
 /**

@@ -3,7 +3,7 @@ import { DatafoldApi } from './datafold/api.js';
 import { DatafoldHttp } from './datafold/http.js';
 import { submitDiffs } from './datafold/submit.js';
 import { waitForRun, waitTiming } from './datafold/wait.js';
-import { loadDiffs } from './diffs/load.js';
+import { diffsSource, loadDiffs } from './diffs/load.js';
 import type { DiffEntry } from './diffs/validate.js';
 import { lazyGitHub } from './github/client.js';
 import { parseInputs, readRawInputs, type Inputs } from './inputs/inputs.js';
@@ -59,11 +59,11 @@ export async function run(): Promise<void> {
     });
     if (outcome.skip) return;
 
-    const entries = await stage('Diffs', () => loadDiffs(inputs));
+    const entries = await stage('Diffs', () => loadDiffs(diffsSource(inputs, context.workspace)));
     outcome.entries = entries;
     const overThreshold = thresholdSkip(entries.length, inputs.diffThreshold);
     if (overThreshold) return skip(outcome, overThreshold);
-    if (inputs.dryRun) return skip(outcome, dryRun(inputs, pr.number, entries));
+    if (inputs.dryRun) return skip(outcome, dryRun(inputs, found.number, entries));
 
     const http = new DatafoldHttp(inputs.host, inputs.apiKey);
     const api = new DatafoldApi(http, inputs.ciConfigId);
@@ -103,9 +103,9 @@ async function readInputs() {
   // The secrets first: they are masked before anything else can print them.
   const raw = readRawInputs();
   const context = readRunnerContext();
-  const inputs = parseInputs(raw, context.workspace);
+  const inputs = parseInputs(raw);
   core.info(
-    `Datafold ${inputs.host}, CI config ${inputs.ciConfigId}, diffs from ${inputs.diffs.kind === 'file' ? inputs.diffs.path : '"diffs-json"'}.`
+    `Datafold ${inputs.host}, CI config ${inputs.ciConfigId}, diffs from ${inputs.diffs || '"diffs-json"'}.`
   );
   return { context, inputs };
 }

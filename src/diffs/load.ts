@@ -2,6 +2,7 @@ import * as core from '@actions/core';
 import { isUtf8 } from 'node:buffer';
 import { constants, type Stats } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
+import path from 'node:path';
 import {
   formatProblem,
   locate,
@@ -18,15 +19,27 @@ const MAX_DIFFS_BYTES = 64 * MIB;
 /** GitHub shows only the first few annotations of a step; the rest are counted. */
 const MAX_ANNOTATIONS = 50;
 
+/** Where the diffs come from; a file's `path` is relative to the workspace, as annotations need. */
+export type DiffsSource =
+  { kind: 'file'; path: string; absolutePath: string } | { kind: 'inline'; json: string };
+
+export function diffsSource(
+  inputs: Pick<Inputs, 'diffs' | 'diffsJson'>,
+  workspace: string
+): DiffsSource {
+  if (inputs.diffs === '') return { kind: 'inline', json: inputs.diffsJson };
+  const absolutePath = path.resolve(workspace, inputs.diffs);
+  return { kind: 'file', path: path.relative(workspace, absolutePath), absolutePath };
+}
+
 /** Reads the diffs file (or `diffs-json`) and validates it; every problem fails the step at once. */
-export async function loadDiffs(inputs: Pick<Inputs, 'diffs' | 'diffsJson'>): Promise<DiffEntry[]> {
-  const { diffs } = inputs;
+export async function loadDiffs(diffs: DiffsSource): Promise<DiffEntry[]> {
   const name = diffs.kind === 'file' ? diffs.path : 'diffs-json';
   const file = diffs.kind === 'file' ? diffs.path : undefined;
   const text =
     diffs.kind === 'file'
       ? decode(name, await readDiffsFile(diffs.path, diffs.absolutePath))
-      : inputs.diffsJson;
+      : diffs.json;
   const started = sinceStartMs();
   const { entries, errors, warnings } = validateDiffs(text);
   core.debug(`Validated ${entries.length} entries in ${(sinceStartMs() - started).toFixed(1)} ms.`);

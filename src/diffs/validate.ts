@@ -1,5 +1,5 @@
 /**
- * Validation and normalisation of the diffs file (README "Diffs file format"). Pure: text in,
+ * Validation and normalisation of the diffs file (docs/diffs-file.md). Pure: text in,
  * normalised entries and located problems out, so the caller can annotate every
  * mistake at once and send nothing to Datafold when there is any error.
  *

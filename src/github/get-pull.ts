@@ -1,4 +1,4 @@
-import { factsFromPull, type PullRequestFacts } from '../pull-request/event.js';
+import { factsFromPull, type PullRequestFacts } from './pull.js';
 import { gitHubError, type GitHub } from './client.js';
 import { unexpectedAnswer } from './unexpected-answer.js';
 

@@ -1,4 +1,4 @@
-import { factsFromPull, type CommitPull } from '../pull-request/event.js';
+import { factsFromPull, type CommitPull } from './pull.js';
 import { gitHubError, type GitHub } from './client.js';
 import { unexpectedAnswer } from './unexpected-answer.js';
 

@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { tunedMs } from '../runtime/timing.js';
 import type { TransportFailure } from './transport.js';
 
-/** The retry policy the README documents, shared by Datafold and GitHub requests. */
+/** The retry policy docs/reliability.md documents, shared by Datafold and GitHub requests. */
 export interface RetryPolicy {
   attempts: number;
   backoffBaseMs: number;

@@ -1,11 +1,10 @@
 import * as core from '@actions/core';
-import path from 'node:path';
-// zod's functional build: every start loads it, and it is lighter than the chained API.
+// zod's functional build: lighter than the chained API, and enough for these schemas.
 import * as z from 'zod/mini';
 import { ActionError } from '../runtime/errors.js';
 import { guardSecrets, MIN_SECRET_LENGTH } from './secrets.js';
 
-const DEFAULT_HOST = 'https://app.datafold.com';
+export const DEFAULT_HOST = 'https://app.datafold.com';
 
 const ON_MISSING_RUN = ['warn', 'fail', 'trigger'] as const;
 export type OnMissingRun = (typeof ON_MISSING_RUN)[number];
@@ -14,82 +13,39 @@ export type OnMissingRun = (typeof ON_MISSING_RUN)[number];
 const FAIL_ON = ['different', 'bad-pks', 'missing-pks', 'error', 'empty'] as const;
 export type FailOn = (typeof FAIL_ON)[number];
 
-function isOnMissingRun(value: string): value is OnMissingRun {
-  return (ON_MISSING_RUN as readonly string[]).includes(value);
+/** How one input is read from the runner and what its text becomes. */
+interface InputDeclaration<T> {
+  /** The text (trimmed unless `trim` is false) to its value; a refused text is a zod issue. */
+  schema: z.ZodMiniType<T, string>;
+  /** As action.yml declares it (a test keeps both equal); used when the runner passes nothing. */
+  default?: string;
+  /** An empty text means the default too (for a value; an empty skip marker means none). */
+  emptyIsDefault?: boolean;
+  required?: boolean;
+  trim?: boolean;
+  /** Environment variables read when the input is empty, first set wins (the SDK's names). */
+  env?: string[];
 }
 
-/** `path` is relative to the workspace, as annotations need it, whatever form the input had. */
-type DiffsSource = { kind: 'file'; path: string; absolutePath: string } | { kind: 'inline' };
+const declare = <T>(declaration: InputDeclaration<T>) => declaration;
 
-function diffsFile(input: string, workspace: string): DiffsSource {
-  const absolutePath = path.resolve(workspace, input);
-  return { kind: 'file', path: path.relative(workspace, absolutePath), absolutePath };
-}
-
-export interface Inputs {
-  apiKey: string;
-  host: string;
-  ciConfigId: number;
-  diffs: DiffsSource;
-  diffsJson: string;
-  prNumber?: number;
-  githubToken: string;
-  skipMarker: string;
-  requireLabels: string[];
-  baseBranches: string[];
-  filesToIgnore: string[];
-  diffThreshold?: number;
-  onMissingRun: OnMissingRun;
-  wait: boolean;
-  waitTimeoutMinutes: number;
-  failOn: FailOn[];
-  dryRun: boolean;
-}
-
-const INPUT_NAMES = [
-  'api-key',
-  'host',
-  'ci-config-id',
-  'diffs',
-  'diffs-json',
-  'pr-number',
-  'github-token',
-  'skip-marker',
-  'require-label',
-  'base-branch',
-  'files-to-ignore',
-  'diff-threshold',
-  'on-missing-run',
-  'wait',
-  'wait-timeout-minutes',
-  'fail-on',
-  'dry-run'
-] as const;
-
-type InputName = (typeof INPUT_NAMES)[number];
-export type RawInputs = Record<InputName, string>;
-
-/** The values `core.getBooleanInput` accepts (YAML 1.2 core schema). */
-const TRUE_VALUES = ['true', 'True', 'TRUE'];
-const FALSE_VALUES = ['false', 'False', 'FALSE'];
-
-/** What a converter returns for a value it does not accept. */
+/** What a converter returns for a text it does not accept. */
 const REFUSED = Symbol('refused');
 
 /**
- * An input's text turned into its value by `convert`; a refused value becomes an issue
- * that names it (as `shown` prints it) and says what is accepted.
+ * An input's text turned into its value by `convert`; a refused text becomes an issue that
+ * names it (as `shown` prints it) and says what is accepted.
  */
-function input<T>(
+function converted<T>(
   convert: (value: string) => T | typeof REFUSED,
   accepted: string,
   shown: (value: string) => string = (value) => value
-) {
+): z.ZodMiniType<T, string> {
   return z.pipe(
     z.string(),
     z.transform((value: string, ctx) => {
-      const converted = convert(value);
-      if (converted !== REFUSED) return converted;
+      const result = convert(value);
+      if (result !== REFUSED) return result;
       ctx.issues.push({
         code: 'custom',
         input: value,
@@ -99,6 +55,8 @@ function input<T>(
     })
   );
 }
+
+const text = z.string();
 
 /** Decimal digits only: `Number()` would also take "0x10", "1e2" and "Infinity". */
 function positiveInteger(value: string): number | typeof REFUSED {
@@ -111,12 +69,19 @@ const optional =
   (value: string) =>
     value === '' ? undefined : convert(value);
 
-const boolean = (fallback: boolean) =>
-  input((value) => {
-    if (value === '') return fallback;
-    if (TRUE_VALUES.includes(value)) return true;
-    return FALSE_VALUES.includes(value) ? false : REFUSED;
-  }, 'use true or false');
+/** The values `core.getBooleanInput` accepts (YAML 1.2 core schema). */
+const TRUE_VALUES = ['true', 'True', 'TRUE'];
+const FALSE_VALUES = ['false', 'False', 'FALSE'];
+
+const boolean = (fallback: 'true' | 'false') =>
+  declare({
+    default: fallback,
+    emptyIsDefault: true,
+    schema: converted((value) => {
+      if (TRUE_VALUES.includes(value)) return true;
+      return FALSE_VALUES.includes(value) ? false : REFUSED;
+    }, 'use true or false')
+  });
 
 /** Items separated by `separator`, trimmed unless `trim` is false, blanks dropped. */
 const items = (separator: RegExp, trim = true) =>
@@ -148,6 +113,7 @@ const failOn = z.pipe(
 const LOOPBACK_HOST = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
 
 function datafoldHost(value: string): string | typeof REFUSED {
+  if (value === '') return DEFAULT_HOST;
   let url: URL;
   try {
     url = new URL(value);
@@ -162,7 +128,6 @@ function datafoldHost(value: string): string | typeof REFUSED {
 
 /** Decimal digits, with a fraction if need be (1.5); no exponent, hex or sign. */
 function minutes(value: string): number | typeof REFUSED {
-  if (value === '') return 60;
   const number = Number(value);
   return /^\d+(\.\d+)?$/.test(value) && number > 0 && number <= 360 ? number : REFUSED;
 }
@@ -176,20 +141,104 @@ const USER_INFO = /^((?:[^:/?#]+:)?\/\/)?([^/?#]*)@/;
 /** A host as messages show it: any user information replaced, so no credential is echoed. */
 const hostShown = (value: string) => value.replace(USER_INFO, '$1***@');
 
-/** The credentials a host URL carries, decoded as they would be sent. */
-function hostCredentials(value: string): string[] {
-  const userInfo = USER_INFO.exec(value)?.[2];
-  if (!userInfo) return [];
-  const colon = userInfo.indexOf(':');
-  const parts = colon < 0 ? [userInfo] : [userInfo.slice(0, colon), userInfo.slice(colon + 1)];
-  return parts.map((part) => {
-    try {
-      return decodeURIComponent(part);
-    } catch {
-      return part;
-    }
-  });
-}
+/**
+ * Every input of action.yml, once: the typed `Inputs`, the reading and the parsing derive from
+ * this declaration, in action.yml's order.
+ */
+const INPUTS = {
+  'api-key': declare({ schema: text, env: ['DATAFOLD_API_KEY', 'DATAFOLD_APIKEY'] }),
+  host: declare({
+    env: ['DATAFOLD_HOST'],
+    schema: converted(
+      datafoldHost,
+      `use the https:// address of your Datafold deployment, e.g. ${DEFAULT_HOST} (plain http:// only for localhost; no user:password@, query or #fragment)`,
+      hostShown
+    )
+  }),
+  'ci-config-id': declare({
+    required: true,
+    schema: converted(
+      positiveInteger,
+      "use the CI config ID from Datafold's CI settings page, e.g. 123"
+    )
+  }),
+  diffs: declare({ schema: text }),
+  // JSON as written: its whitespace is the user's.
+  'diffs-json': declare({ schema: text, trim: false }),
+  'pr-number': declare({
+    schema: converted(
+      optional(positiveInteger),
+      'use a pull request number such as 42, or leave it empty to infer it'
+    )
+  }),
+  'github-token': declare({ schema: text, default: '${{ github.token }}' }),
+  'skip-marker': declare({ schema: text, default: 'datafold-skip-ci' }),
+  'require-label': declare({ schema: items(/[,\n]/) }),
+  'base-branch': declare({ schema: items(/[,\n]/) }),
+  // Patterns as written: their own rules say what leading and trailing spaces mean.
+  'files-to-ignore': declare({ schema: items(/\r?\n/, false), trim: false }),
+  'diff-threshold': declare({
+    schema: converted(
+      optional(positiveInteger),
+      'use a positive whole number of diff entries, or leave it empty'
+    )
+  }),
+  'on-missing-run': declare({
+    default: 'warn',
+    emptyIsDefault: true,
+    schema: converted(
+      (value) =>
+        (ON_MISSING_RUN as readonly string[]).includes(value) ? (value as OnMissingRun) : REFUSED,
+      'use warn, fail or trigger'
+    )
+  }),
+  wait: boolean('false'),
+  'wait-timeout-minutes': declare({
+    default: '60',
+    emptyIsDefault: true,
+    schema: converted(
+      minutes,
+      'use a number of minutes greater than 0 and at most 360, in decimal digits (e.g. 30 or 1.5)'
+    )
+  }),
+  'fail-on': declare({ schema: failOn }),
+  'dry-run': boolean('false')
+};
+
+type InputName = keyof typeof INPUTS;
+export type RawInputs = Record<InputName, string>;
+
+/** `kebab-case` as `camelCase`, for the typed inputs. */
+type Camel<S extends string> = S extends `${infer Head}-${infer Tail}`
+  ? `${Head}${Capitalize<Camel<Tail>>}`
+  : S;
+const camel = (name: string) => name.replace(/-(\w)/g, (_, letter: string) => letter.toUpperCase());
+
+export type Inputs = {
+  [Name in InputName as Camel<Name>]: (typeof INPUTS)[Name] extends InputDeclaration<infer T>
+    ? T
+    : never;
+};
+
+/** Each input as action.yml should declare it: for the test that keeps both equal. */
+export const INPUT_DECLARATIONS: ReadonlyArray<{
+  name: string;
+  required: boolean;
+  default?: string;
+}> = Object.entries(INPUTS).map(([name, declaration]: [string, InputDeclaration<unknown>]) => ({
+  name,
+  required: declaration.required ?? false,
+  default: declaration.default
+}));
+
+const SECRET_INPUTS = [
+  ['api-key', 'Datafold API key', 'copy the whole key from Datafold into the secret again'],
+  [
+    'github-token',
+    'GitHub token',
+    'leave "github-token" at its default (${{ github.token }}) or pass a whole token'
+  ]
+] as const;
 
 /**
  * Why a key or token cannot be used, never showing it: it is sent as an HTTP header, which
@@ -211,55 +260,6 @@ function secretProblem(value: string, what: string, fix: string): string | undef
     return `the ${what} is only ${value.length} characters long, too short to be one (the value is not shown): ${fix}`;
   return undefined;
 }
-
-const schema = z.object({
-  'api-key': z.string(),
-  host: input(
-    datafoldHost,
-    `use the https:// address of your Datafold deployment, e.g. ${DEFAULT_HOST} (plain http:// only for localhost; no user:password@, query or #fragment)`,
-    hostShown
-  ),
-  'ci-config-id': input(
-    positiveInteger,
-    "use the CI config ID from Datafold's CI settings page, e.g. 123"
-  ),
-  diffs: z.string(),
-  'diffs-json': z.string(),
-  'pr-number': input(
-    optional(positiveInteger),
-    'use a pull request number such as 42, or leave it empty to infer it'
-  ),
-  'github-token': z.string(),
-  'skip-marker': z.string(),
-  'require-label': items(/[,\n]/),
-  'base-branch': items(/[,\n]/),
-  // Patterns as written: their own rules say what leading and trailing spaces mean.
-  'files-to-ignore': items(/\r?\n/, false),
-  'diff-threshold': input(
-    optional(positiveInteger),
-    'use a positive whole number of diff entries, or leave it empty'
-  ),
-  'on-missing-run': input(
-    (value) => (value === '' ? 'warn' : isOnMissingRun(value) ? value : REFUSED),
-    'use warn, fail or trigger'
-  ),
-  wait: boolean(false),
-  'wait-timeout-minutes': input(
-    minutes,
-    'use a number of minutes greater than 0 and at most 360, in decimal digits (e.g. 30 or 1.5)'
-  ),
-  'fail-on': failOn,
-  'dry-run': boolean(false)
-});
-
-const SECRET_INPUTS = [
-  ['api-key', 'Datafold API key', 'copy the whole key from Datafold into the secret again'],
-  [
-    'github-token',
-    'GitHub token',
-    'leave "github-token" at its default (${{ github.token }}) or pass a whole token'
-  ]
-] as const;
 
 /**
  * Rules across inputs, and those on secrets (which no issue may echo), checked on the raw
@@ -295,23 +295,54 @@ function combinationProblems(raw: RawInputs): string[] {
   return problems;
 }
 
-/** Reads every input the way the runner passes them, with the SDK's environment fallbacks. */
+/** The credentials a host URL carries, decoded as they would be sent. */
+function hostCredentials(value: string): string[] {
+  const userInfo = USER_INFO.exec(value)?.[2];
+  if (!userInfo) return [];
+  const colon = userInfo.indexOf(':');
+  const parts = colon < 0 ? [userInfo] : [userInfo.slice(0, colon), userInfo.slice(colon + 1)];
+  return parts.map((part) => {
+    try {
+      return decodeURIComponent(part);
+    } catch {
+      return part;
+    }
+  });
+}
+
+/**
+ * Every input as the runner passes it (`INPUT_<NAME>`), with the SDK's environment fallbacks;
+ * an input the runner did not pass at all (the action started by hand) takes its declared
+ * default. The secrets are masked before anything else can print them.
+ */
 export function readRawInputs(env: NodeJS.ProcessEnv = process.env): RawInputs {
   const raw = Object.fromEntries(
-    INPUT_NAMES.map((name) => [
-      name,
-      core.getInput(name, { trimWhitespace: name !== 'diffs-json' && name !== 'files-to-ignore' })
-    ])
+    Object.entries(INPUTS).map(([name, declaration]: [string, InputDeclaration<unknown>]) => {
+      const passed = process.env[`INPUT_${name.toUpperCase()}`] !== undefined;
+      const fallback = declaration.default?.includes('${{') ? '' : (declaration.default ?? '');
+      const value = passed
+        ? core.getInput(name, { trimWhitespace: declaration.trim ?? true })
+        : fallback;
+      const fromEnv = declaration.env?.map((variable) => env[variable]?.trim()).find(Boolean);
+      return [name, value || fromEnv || value];
+    })
   ) as RawInputs;
-  raw['api-key'] ||= env.DATAFOLD_API_KEY?.trim() || env.DATAFOLD_APIKEY?.trim() || '';
-  raw.host ||= env.DATAFOLD_HOST?.trim() || DEFAULT_HOST;
-  // Masked before anything else can print them.
   guardSecrets([raw['api-key'], raw['github-token'], ...hostCredentials(raw.host)]);
   return raw;
 }
 
-export function parseInputs(raw: RawInputs, workspace: string): Inputs {
-  const result = schema.safeParse(raw);
+/** Every input validated at once; any problem fails with one message listing them all. */
+export function parseInputs(raw: RawInputs): Inputs {
+  const schema = z.object(
+    Object.fromEntries(Object.entries(INPUTS).map(([name, { schema }]) => [name, schema]))
+  );
+  const texts = Object.fromEntries(
+    Object.entries(INPUTS).map(([name, declaration]: [string, InputDeclaration<unknown>]) => {
+      const value = raw[name as InputName];
+      return [name, value === '' && declaration.emptyIsDefault ? declaration.default : value];
+    })
+  );
+  const result = schema.safeParse(texts);
   const problems = [
     ...(result.error?.issues ?? []).map(
       (issue) => `Input "${String(issue.path[0])}": ${issue.message}`
@@ -325,24 +356,7 @@ export function parseInputs(raw: RawInputs, workspace: string): Inputs {
         : `${problems.length} inputs are invalid:\n${problems.join('\n')}`
     );
   }
-  const value = result.data;
-  return {
-    apiKey: value['api-key'],
-    host: value.host,
-    ciConfigId: value['ci-config-id'],
-    diffs: value.diffs === '' ? { kind: 'inline' } : diffsFile(value.diffs, workspace),
-    diffsJson: value['diffs-json'],
-    prNumber: value['pr-number'],
-    githubToken: value['github-token'],
-    skipMarker: value['skip-marker'],
-    requireLabels: value['require-label'],
-    baseBranches: value['base-branch'],
-    filesToIgnore: value['files-to-ignore'],
-    diffThreshold: value['diff-threshold'],
-    onMissingRun: value['on-missing-run'],
-    wait: value.wait,
-    waitTimeoutMinutes: value['wait-timeout-minutes'],
-    failOn: value['fail-on'],
-    dryRun: value['dry-run']
-  };
+  return Object.fromEntries(
+    Object.entries(result.data).map(([name, value]) => [camel(name), value])
+  ) as Inputs;
 }

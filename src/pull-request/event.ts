@@ -1,15 +1,11 @@
-/** What is known about the pull request; `undefined` means "not known yet". */
-export interface PullRequestFacts {
-  number: number;
-  headSha?: string;
-  headRef?: string;
-  baseSha?: string;
-  baseRef?: string;
-  /** Read live from the API only: labels in an event payload can be stale. */
-  labels?: string[];
-  changedFiles?: number;
-  commitMessage?: string;
-}
+import {
+  factsFromPull,
+  object,
+  positiveInteger,
+  string,
+  type CommitPull,
+  type PullRequestFacts
+} from '../github/pull.js';
 
 /** Where an event says the pull request is. */
 type EventTarget =
@@ -26,53 +22,9 @@ const PULL_REQUEST_EVENTS = new Set([
   'pull_request_review_comment'
 ]);
 
-function object(value: unknown): Json | undefined {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-    ? (value as Json)
-    : undefined;
-}
-
-function string(value: unknown): string | undefined {
-  return typeof value === 'string' && value !== '' ? value : undefined;
-}
-
-function positiveInteger(value: unknown): number | undefined {
-  return typeof value === 'number' && Number.isSafeInteger(value) && value > 0 ? value : undefined;
-}
-
-function count(value: unknown): number | undefined {
-  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? value : undefined;
-}
-
 const ZERO_SHA = /^0+$/;
 
-/** Facts from a pull request object as GitHub's REST API and webhooks shape it; undefined without a number. */
-export function factsFromPull(value: unknown, live: boolean): PullRequestFacts | undefined {
-  const pull = object(value);
-  const number = positiveInteger(pull?.number);
-  if (!pull || number === undefined) return undefined;
-  const head = object(pull.head);
-  const base = object(pull.base);
-  return {
-    number,
-    headSha: string(head?.sha),
-    headRef: string(head?.ref),
-    baseSha: string(base?.sha),
-    baseRef: string(base?.ref),
-    labels: live ? labelNames(pull.labels) : undefined,
-    changedFiles: count(pull.changed_files)
-  };
-}
-
-/** The names of a list of labels; undefined when it is no list or a label has no name. */
-function labelNames(value: unknown): string[] | undefined {
-  if (!Array.isArray(value)) return undefined;
-  const names = value.map((label) => string(object(label)?.name));
-  // A wrong-shaped list is no answer to rule on, not a shorter one.
-  return names.every((name) => name !== undefined) ? (names as string[]) : undefined;
-}
-
-/** Reads the pull request from the event payload, as the README's event table says; no I/O. */
+/** Reads the pull request from the event payload, as docs/pull-request.md's event table says; no I/O. */
 export function targetFromEvent(eventName: string, payload: Json, runnerSha: string): EventTarget {
   if (PULL_REQUEST_EVENTS.has(eventName)) {
     const facts = factsFromPull(payload.pull_request, false);
@@ -152,11 +104,6 @@ function fromPush(payload: Json, runnerSha: string): EventTarget {
     message,
     'the push event names no commit'
   );
-}
-
-export interface CommitPull {
-  open: boolean;
-  facts: PullRequestFacts;
 }
 
 /** Of the pull requests containing a commit, the open one whose head it is, else the first open one. */

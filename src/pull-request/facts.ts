@@ -4,7 +4,7 @@ import { getCommitMessage } from '../github/get-commit-message.js';
 import { getPull } from '../github/get-pull.js';
 import { ActionError } from '../runtime/errors.js';
 import { readLocalCommitMessage } from './commit-message.js';
-import type { PullRequestFacts } from './event.js';
+import type { PullRequestFacts } from '../github/pull.js';
 
 export type FactName = Exclude<keyof PullRequestFacts, 'number' | 'commitMessage'>;
 

@@ -1,6 +1,6 @@
 /**
- * The "files-to-ignore" decision for one changed path, as Datafold applies it (README "Skip
- * rules"): `.gitignore` patterns read the way Python pathspec's "gitwildmatch" patterns are.
+ * The "files-to-ignore" decision for one changed path, as Datafold applies it (docs/rules.md):
+ * `.gitignore` patterns read the way Python pathspec's "gitwildmatch" patterns are.
  * Unlike git, the last matching pattern always decides, so `!dbt/*` re-includes files under
  * `dbt/` after `*` has excluded every directory. Each pattern becomes one regular expression,
  * searched in the changed path, that matches the path itself or one of its parent directories.

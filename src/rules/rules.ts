@@ -18,8 +18,8 @@ export interface Skip {
 
 export interface Rules {
   skipMarker: string;
-  requireLabels: string[];
-  baseBranches: string[];
+  requireLabel: string[];
+  baseBranch: string[];
   filesToIgnore: string[];
 }
 
@@ -44,8 +44,8 @@ export interface RuleFacts {
 export function factsNeeded(rules: Rules): Record<keyof RuleFacts, boolean> {
   return {
     commitMessage: rules.skipMarker !== '',
-    labels: rules.requireLabels.length > 0,
-    baseRef: rules.baseBranches.length > 0,
+    labels: rules.requireLabel.length > 0,
+    baseRef: rules.baseBranch.length > 0,
     changedFiles: rules.filesToIgnore.length > 0
   };
 }
@@ -63,26 +63,26 @@ export function findSkip(facts: RuleFacts, rules: Rules): Skip | undefined {
       message: `Skipped: the last commit message contains "${rules.skipMarker}".`
     };
   }
-  if (rules.requireLabels.length > 0) {
-    const wanted = new Set(rules.requireLabels.map((label) => label.toLowerCase()));
+  if (rules.requireLabel.length > 0) {
+    const wanted = new Set(rules.requireLabel.map((label) => label.toLowerCase()));
     const labels = facts.labels ?? [];
     if (!labels.some((label) => wanted.has(label.toLowerCase()))) {
       return {
         reason: 'missing-label',
         level: 'notice',
-        message: `Skipped: the pull request has none of the labels ${quoteList(rules.requireLabels)} (it has ${
+        message: `Skipped: the pull request has none of the labels ${quoteList(rules.requireLabel)} (it has ${
           labels.length > 0 ? quoteList(labels) : 'no labels'
         }).`
       };
     }
   }
-  if (rules.baseBranches.length > 0) {
+  if (rules.baseBranch.length > 0) {
     const baseRef = facts.baseRef ?? '';
-    if (!picomatch.isMatch(baseRef, rules.baseBranches, { dot: true })) {
+    if (!picomatch.isMatch(baseRef, rules.baseBranch, { dot: true })) {
       return {
         reason: 'base-branch',
         level: 'notice',
-        message: `Skipped: the base branch "${baseRef}" matches none of ${quoteList(rules.baseBranches)}.`
+        message: `Skipped: the base branch "${baseRef}" matches none of ${quoteList(rules.baseBranch)}.`
       };
     }
   }
