@@ -150,47 +150,42 @@ describe('docs script', () => {
     expect(() => updateReadme('# Title\n', actionYml)).toThrow('<!-- inputs:start -->');
   });
 
-  it('reads quoted, block and plain scalars as YAML does', () => {
+  it('reads action.yml with a YAML parser: unquoted scalars as text, declaration order kept', () => {
     const parsed = parseActionYml(
       [
         'name: x',
         'inputs:',
-        '  # a comment',
-        '  quoted:',
-        '    description: "says \\"hi\\": twice" # trailing comment',
+        '  zeta:',
+        '    description: "says \\"hi\\": twice" # a comment',
         '    required: true',
-        '  single:',
-        "    description: 'it''s here'",
-        '    default: "false"',
-        '  block:',
+        '  alpha:',
         '    description: |',
         '      one',
         '      two',
-        '    default: ${{ github.token }}',
-        '  folded:',
-        '    description: plain text',
-        '      that continues',
-        'outputs:',
-        '  out:',
+        '    default: false',
+        '  count:',
         '    description: >-',
         '      folded',
         '      text',
+        '    default: 60',
+        'outputs:',
+        '  out:',
+        '    description: plain',
         'runs:',
         '  using: node24'
       ].join('\n')
     );
     expect(parsed.inputs).toEqual([
-      { name: 'quoted', description: 'says "hi": twice', required: true, default: undefined },
-      { name: 'single', description: "it's here", required: false, default: 'false' },
-      { name: 'block', description: 'one\ntwo\n', required: false, default: '${{ github.token }}' },
-      {
-        name: 'folded',
-        description: 'plain text that continues',
-        required: false,
-        default: undefined
-      }
+      { name: 'zeta', description: 'says "hi": twice', required: true, default: undefined },
+      { name: 'alpha', description: 'one\ntwo\n', required: false, default: 'false' },
+      { name: 'count', description: 'folded text', required: false, default: '60' }
     ]);
-    expect(parsed.outputs).toEqual([{ name: 'out', description: 'folded text' }]);
+    expect(parsed.outputs).toEqual([{ name: 'out', description: 'plain' }]);
+  });
+
+  it('refuses an action.yml that is not YAML, or whose inputs are not a map', () => {
+    expect(() => parseActionYml('inputs:\n  a:\n    description: [unclosed\n')).toThrow();
+    expect(() => parseActionYml('inputs:\n  - api-key\n')).toThrow('"inputs" is not a map');
   });
 });
 
