@@ -186,7 +186,7 @@ const isBlank = (line: string): boolean => line.trim() === '' || line.trim().sta
 const keyIndentOf = (line: string): number => /^\s*(-\s+)?/.exec(line)?.[0].length ?? 0;
 
 /**
- * Steps that use this action (`…/datafold-ci-action@v1` or `./`), with the keys of their
+ * Steps that use this action (`…/datafold-ci-action@<tag or commit>` or `./`), with the keys of their
  * `with:` map. Line-based and tolerant: it only needs the shape GitHub workflow steps have.
  */
 function actionSteps(yamlText: string): ActionStep[] {
@@ -196,7 +196,7 @@ function actionSteps(yamlText: string): ActionStep[] {
     const match = /^(\s*)(-\s+)?uses:\s*['"]?([^'"\s#]+)/.exec(line);
     if (!match) return;
     const uses = match[3];
-    if (uses !== './' && !uses.endsWith('datafold-ci-action@v1')) return;
+    if (uses !== './' && !/\/datafold-ci-action@[^/]+$/.test(uses)) return;
     const keyIndent = keyIndentOf(line);
 
     // The step spans from its `- ` line to the next line indented less than its keys.
@@ -366,6 +366,10 @@ describe('Action steps in README.md and docs/', () => {
       '      - uses: ./',
       '        with: ',
       '          dry-run: true',
+      '      - uses: OWNER/datafold-ci-action@0123456789abcdef0123456789abcdef01234567 # v1.1.0',
+      '      - uses: OWNER/other-action@v1',
+      '        with:',
+      '          ci-config-id: 1',
       '  b:',
       '    uses: ./.github/workflows/other.yml'
     ].join('\n');
@@ -375,7 +379,12 @@ describe('Action steps in README.md and docs/', () => {
         line: 'uses: OWNER/datafold-ci-action@v1',
         withKeys: ['ci-config-id', 'diff']
       },
-      { uses: './', line: '- uses: ./', withKeys: ['dry-run'] }
+      { uses: './', line: '- uses: ./', withKeys: ['dry-run'] },
+      {
+        uses: 'OWNER/datafold-ci-action@0123456789abcdef0123456789abcdef01234567',
+        line: '- uses: OWNER/datafold-ci-action@0123456789abcdef0123456789abcdef01234567 # v1.1.0',
+        withKeys: []
+      }
     ]);
   });
 });
