@@ -4,14 +4,13 @@
 //   node scripts/docs.mjs           rewrite README.md between the marker comments
 //   node scripts/docs.mjs --check   exit 1, naming the tables that drifted, without writing
 //
-// action.yml is read with a small line parser for the shape an action metadata file has
-// (top-level `inputs:` / `outputs:` maps of name -> properties), so no YAML dependency is
-// needed. It understands plain, 'single' and "double" quoted scalars, `|` / `>` block
-// scalars, continuation lines and comments.
+// action.yml is read with the `yaml` package: its top-level `inputs:` and `outputs:` maps of
+// name -> properties, in the order they are declared.
 
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parse } from 'yaml';
 
 /**
  * @typedef {object} InputSpec
@@ -39,150 +38,38 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 export const SECTIONS = ['inputs', 'outputs'];
 
 /**
- * @param {string} line
- * @returns {number}
+ * @param {unknown} value
+ * @returns {value is Record<string, unknown>}
  */
-function indentOf(line) {
-  return line.length - line.trimStart().length;
+function isMap(value) {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /**
- * @param {string} line
- * @returns {boolean}
- */
-function isBlankOrComment(line) {
-  const trimmed = line.trim();
-  return trimmed === '' || trimmed.startsWith('#');
-}
-
-/**
- * Removes a trailing ` # comment` from a plain scalar.
- * @param {string} text
+ * A scalar as text: action.yml may write `default: false` or `default: 60` unquoted.
+ * @param {unknown} value
  * @returns {string}
  */
-function stripComment(text) {
-  const match = /(^|\s)#/.exec(text);
-  return (match ? text.slice(0, match.index) : text).trim();
+function scalar(value) {
+  return value === undefined || value === null ? '' : String(value);
 }
 
 /**
- * @param {string} body the text between the double quotes
- * @returns {string}
- */
-function unescapeDoubleQuoted(body) {
-  /** @type {Record<string, string>} */
-  const simple = { n: '\n', t: '\t', r: '\r', '"': '"', '\\': '\\', '/': '/', ' ': ' ', 0: '\0' };
-  return body.replace(/\\(u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|.)/g, (whole, code) => {
-    if (code.length > 1) return String.fromCharCode(parseInt(code.slice(1), 16));
-    return simple[code] ?? whole;
-  });
-}
-
-/**
- * Folds the lines of a multi-line flow scalar the way YAML does: single line breaks
- * become spaces, empty lines become newlines.
- * @param {string[]} lines
- * @returns {string}
- */
-function foldLines(lines) {
-  let out = '';
-  let pendingBreaks = 0;
-  for (const raw of lines) {
-    const line = raw.trim();
-    if (line === '') {
-      pendingBreaks += 1;
-      continue;
-    }
-    if (out !== '') out += pendingBreaks > 0 ? '\n'.repeat(pendingBreaks) : ' ';
-    out += line;
-    pendingBreaks = 0;
-  }
-  return out;
-}
-
-/**
- * Reads the scalar that starts at `first` (the text after `key:`) and may continue on
- * `rest` (the following lines that are indented deeper than the key).
- * @param {string} first
- * @param {string[]} rest
- * @returns {string}
- */
-function readScalar(first, rest) {
-  const head = first.trim();
-  const block = /^([|>])([+-]?)[0-9]?\s*(#.*)?$/.exec(head);
-  if (block) {
-    const nonBlank = rest.filter((line) => line.trim() !== '');
-    const cut = nonBlank.length ? Math.min(...nonBlank.map(indentOf)) : 0;
-    const lines = rest.map((line) => line.slice(cut));
-    while (lines.length && lines[lines.length - 1].trim() === '') lines.pop();
-    const body = block[1] === '|' ? lines.join('\n') : foldLines(lines);
-    return block[2] === '-' ? body : `${body}\n`;
-  }
-  if (head.startsWith('"') || head.startsWith("'")) {
-    const quote = head[0];
-    const joined = foldLines([head.slice(1), ...rest]);
-    let end = 0;
-    while (end < joined.length) {
-      const char = joined[end];
-      if (quote === '"' && char === '\\') end += 2;
-      else if (quote === "'" && char === "'" && joined[end + 1] === "'") end += 2;
-      else if (char === quote) break;
-      else end += 1;
-    }
-    const body = joined.slice(0, end);
-    return quote === '"' ? unescapeDoubleQuoted(body) : body.replace(/''/g, "'");
-  }
-  return foldLines([stripComment(head), ...rest.map(stripComment)]);
-}
-
-/**
- * Parses a top-level `section:` map of `name:` -> `{ key: scalar }` entries.
- * @param {string[]} lines
+ * The `name -> properties` entries of a top-level map (`inputs:` or `outputs:`), in order.
+ * @param {Record<string, unknown>} metadata
  * @param {Section} section
- * @returns {Map<string, Map<string, string>>}
+ * @returns {Array<[string, Record<string, unknown>]>}
  */
-function readSection(lines, section) {
-  /** @type {Map<string, Map<string, string>>} */
-  const entries = new Map();
-  const start = lines.findIndex((line) => new RegExp(`^${section}:\\s*(#.*)?$`).test(line));
-  if (start === -1) return entries;
-
-  let end = start + 1;
-  while (end < lines.length && (isBlankOrComment(lines[end]) || indentOf(lines[end]) > 0)) end++;
-  const body = lines.slice(start + 1, end);
-
-  const entryIndent = Math.min(
-    ...body.filter((line) => !isBlankOrComment(line)).map(indentOf),
-    Number.POSITIVE_INFINITY
-  );
-  /** @type {Map<string, string> | undefined} */
-  let current;
-  let propIndent = -1;
-  for (let i = 0; i < body.length; i++) {
-    const line = body[i];
-    if (isBlankOrComment(line)) continue;
-    const indent = indentOf(line);
-    const keyMatch = /^([^\s#:][^:]*?):(?:\s+(.*))?$/.exec(line.trim());
-    if (indent === entryIndent) {
-      if (!keyMatch) throw new Error(`action.yml: cannot read "${line.trim()}" under ${section}:`);
-      current = new Map();
-      entries.set(keyMatch[1].trim(), current);
-      propIndent = -1;
-      continue;
+function entries(metadata, section) {
+  const map = metadata[section];
+  if (map === undefined || map === null) return [];
+  if (!isMap(map)) throw new Error(`action.yml: "${section}" is not a map`);
+  return Object.entries(map).map(([name, props]) => {
+    if (props !== null && !isMap(props)) {
+      throw new Error(`action.yml: ${section}.${name} is not a map of properties`);
     }
-    if (!current) continue;
-    if (propIndent === -1) propIndent = indent;
-    if (indent !== propIndent || !keyMatch) continue;
-    const rest = [];
-    while (
-      i + 1 < body.length &&
-      (body[i + 1].trim() === '' || indentOf(body[i + 1]) > propIndent)
-    ) {
-      rest.push(body[++i]);
-    }
-    current.set(keyMatch[1].trim(), readScalar(keyMatch[2] ?? '', rest));
-  }
-  return entries;
+    return [name, props ?? {}];
+  });
 }
 
 /**
@@ -191,16 +78,19 @@ function readSection(lines, section) {
  * @returns {ActionMetadata}
  */
 export function parseActionYml(actionYmlText) {
-  const lines = actionYmlText.replace(/^\uFEFF/, '').split(/\r?\n/);
-  const inputs = [...readSection(lines, 'inputs')].map(([name, props]) => ({
+  /** @type {unknown} */
+  const metadata = parse(actionYmlText);
+  if (!isMap(metadata)) throw new Error('action.yml: the top level is not a map');
+  const inputs = entries(metadata, 'inputs').map(([name, props]) => ({
     name,
-    description: props.get('description') ?? '',
-    required: /^(true|yes|on)$/i.test(props.get('required') ?? ''),
-    default: props.get('default')
+    description: scalar(props.description),
+    required: props.required === true || /^(true|yes|on)$/i.test(scalar(props.required)),
+    default:
+      props.default === undefined || props.default === null ? undefined : scalar(props.default)
   }));
-  const outputs = [...readSection(lines, 'outputs')].map(([name, props]) => ({
+  const outputs = entries(metadata, 'outputs').map(([name, props]) => ({
     name,
-    description: props.get('description') ?? ''
+    description: scalar(props.description)
   }));
   return { inputs, outputs };
 }
