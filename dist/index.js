@@ -2817,7 +2817,7 @@ function fetch() {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(809);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(239);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -2826,7 +2826,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 809:
+/***/ 239:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -12255,16 +12255,16 @@ function catchall(inst, catchall) {
     // `mergeDefs` rather than a spread: spreading reads `shape`, and resolving it can mint a whole fresh subtree
     return inst.clone(util.mergeDefs(inst._zod.def, { catchall: catchall }));
 }
-const ZodMiniUnion = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodMiniUnion", (inst, def) => {
-    core.$ZodUnion.init(inst, def);
+const ZodMiniUnion = /*@__PURE__*/ $constructor("ZodMiniUnion", (inst, def) => {
+    $ZodUnion.init(inst, def);
     ZodMiniType.init(inst, def);
-})));
+});
 // @__NO_SIDE_EFFECTS__
 function union(options, params) {
     return new ZodMiniUnion({
         type: "union",
         options: options,
-        ...util.normalizeParams(params),
+        ...normalizeParams(params),
     });
 }
 const ZodMiniXor = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodMiniXor", (inst, def) => {
@@ -12900,15 +12900,195 @@ function excerpt(text, max = 200) {
     return redacted.length > max ? `${redacted.slice(0, max)}…` : redacted;
 }
 
+;// CONCATENATED MODULE: ./src/datafold/answer.ts
+
+
+
+/** Problems named in one message; the rest are counted. */
+const PROBLEMS_NAMED = 3;
+/**
+ * Datafold's answer to `request` ("POST /api/v1/ci/1/2"), checked against `schema`: a wrong one
+ * is an error naming what was asked (`what`), each wrong field, and the answer itself.
+ */
+function parseAnswer(schema, json, { what, request }) {
+    const result = schema.safeParse(json);
+    if (result.success)
+        return result.data;
+    const seen = new Set();
+    const problems = [];
+    for (const issue of result.error.issues) {
+        const path = issuePath(schema, issue.path);
+        const where = fieldName(path);
+        if (seen.has(where))
+            continue;
+        seen.add(where);
+        problems.push(problem(where, answer_describe(schemaAt(schema, path)), valueAt(json, path)));
+    }
+    const more = problems.length - PROBLEMS_NAMED;
+    throw new ActionError(`${what} is not what the Datafold API returns (${request}): ${problems
+        .slice(0, PROBLEMS_NAMED)
+        .join('; ')}${more > 0 ? `; and ${more} more` : ''}. It was: ${excerpt(JSON.stringify(json) ?? String(json))}`);
+}
+function problem(where, expected, value) {
+    if (value === undefined)
+        return `${where} is missing (it should be ${expected})`;
+    return `${where} should be ${expected}, found ${excerpt(JSON.stringify(value), 80)}`;
+}
+/** An issue inside a fixed-length list (a pair of counts) is named at the list: "two whole numbers". */
+function issuePath(schema, path) {
+    for (let end = 0; end < path.length; end++) {
+        const parent = schemaAt(schema, path.slice(0, end));
+        if (parent && def(unwrap(parent)).type === 'tuple')
+            return path.slice(0, end);
+    }
+    return path;
+}
+/** `pks.total_rows`, `results[3].status`, `[0].id`; the whole answer when the path is empty. */
+function fieldName(path) {
+    if (path.length === 0)
+        return 'the answer';
+    return path
+        .map((key, i) => (typeof key === 'number' ? `[${key}]` : `${i === 0 ? '' : '.'}${String(key)}`))
+        .join('');
+}
+function valueAt(json, path) {
+    let value = json;
+    for (const key of path) {
+        if (value === null || typeof value !== 'object')
+            return undefined;
+        value = value[key];
+    }
+    return value;
+}
+const def = (schema) => schema._zod.def;
+/** Without its optional and nullable wrappers, and before any transform. */
+function unwrap(schema) {
+    const d = def(schema);
+    if (d.type === 'optional' || d.type === 'nullable')
+        return unwrap(d.innerType);
+    return d.type === 'pipe' ? unwrap(d.in) : schema;
+}
+/** The schema of the field at `path`, or undefined where the schema says nothing of it. */
+function schemaAt(schema, path) {
+    if (path.length === 0 || schema === undefined)
+        return schema;
+    const [key, ...rest] = path;
+    const d = def(unwrap(schema));
+    switch (d.type) {
+        case 'object':
+            return schemaAt(d.shape[String(key)], rest);
+        case 'array':
+            return schemaAt(d.element, rest);
+        case 'tuple':
+            return schemaAt(d.items[Number(key)], rest);
+        case 'record':
+            return schemaAt(d.valueType, rest);
+        case 'union': {
+            // The field as any of the answer's documented variants has it.
+            const options = d.options
+                .map((option) => schemaAt(option, path))
+                .filter((option) => option !== undefined);
+            return options.length > 1 ? union(options) : options[0];
+        }
+        default:
+            return undefined;
+    }
+}
+/** What a schema admits, in words: "a whole number or null", "a list of two whole numbers". */
+function answer_describe(schema) {
+    if (schema === undefined)
+        return 'something else';
+    const d = def(schema);
+    switch (d.type) {
+        case 'optional':
+            return answer_describe(d.innerType);
+        case 'pipe':
+            return answer_describe(d.in);
+        case 'nullable':
+            return `${answer_describe(d.innerType)} or null`;
+        case 'number':
+            return isWhole(d) ? 'a whole number' : 'a number';
+        case 'string':
+            return 'a string';
+        case 'boolean':
+            return 'true or false';
+        case 'enum':
+        case 'literal':
+            return oneOf(choices(d));
+        case 'array':
+            return `a list of ${plural(d.element)}`;
+        case 'tuple': {
+            const items = d.items.map(plural);
+            return new Set(items).size === 1
+                ? `a list of ${COUNTS[items.length] ?? items.length} ${items[0]}`
+                : `a list of ${d.items.map(answer_describe).join(', then ')}`;
+        }
+        case 'object':
+        case 'record':
+            return 'an object';
+        case 'union': {
+            const options = d.options.map((option) => def(unwrap(option)));
+            if (options.every(({ type }) => type === 'enum' || type === 'literal'))
+                return oneOf(options.flatMap(choices));
+            return [...new Set(d.options.map(answer_describe))].join(' or ');
+        }
+        default:
+            return 'anything';
+    }
+}
+const COUNTS = ['no', 'one', 'two', 'three', 'four'];
+function plural(schema) {
+    const d = def(schema);
+    switch (d.type) {
+        case 'optional':
+            return plural(d.innerType);
+        case 'pipe':
+            return plural(d.in);
+        case 'nullable':
+            return `${plural(d.innerType)} or nulls`;
+        case 'number':
+            return isWhole(d) ? 'whole numbers' : 'numbers';
+        case 'string':
+            return 'strings';
+        case 'array':
+            return `lists of ${plural(d.element)}`;
+        case 'object':
+        case 'record':
+            return 'objects';
+        default:
+            return `values, each ${answer_describe(schema)}`;
+    }
+}
+function isWhole(d) {
+    const formats = [d.format, ...(d.checks ?? []).map((check) => def(check).format)];
+    return formats.some((format) => format === 'safeint' || format === 'int32' || format === 'int64');
+}
+function choices(d) {
+    return (d.type === 'enum' ? Object.values(d.entries) : d.values).map(String);
+}
+function oneOf(values) {
+    const unique = [...new Set(values)];
+    return unique.length === 1 ? `"${unique[0]}"` : `one of ${unique.join(', ')}`;
+}
+
 ;// CONCATENATED MODULE: ./src/datafold/api.ts
 
 
-
-const runId = nullable(schemas_int());
-const submitAnswer = object({ ci_run_id: runId, run_id: runId });
-const triggerAnswer = object({ ci_run_id: schemas_int() });
+// Datafold's CI answers (ci.yml in its OpenAPI), down to the fields the action reads, with the
+// types and nullability documented there. SubmitCiJob, the answer to a submit and to a trigger,
+// requires neither id, so one left out is null; but a submit's answer must carry `run_id`, the
+// verdict it is read for (FastAPI sends every field, null included: an answer without it is no
+// verdict from Datafold, and is not taken for "no CI run waiting").
+const leftOutIsNull = pipe(optional(nullable(schemas_int())), transform((id) => id ?? null));
+const submitAnswer = object({ ci_run_id: leftOutIsNull, run_id: nullable(schemas_int()) });
+const triggerAnswer = object({ ci_run_id: leftOutIsNull });
 const ciRun = object({ id: schemas_int(), status: schemas_string() });
 const runsAnswer = array(ciRun);
+/**
+ * Hosts of Datafold's current app, where Datafold's documentation offers no CI integration:
+ * that is in Datafold Classic only.
+ */
+const CURRENT_APP_HOSTS = new Set(['us.datafold.com', 'eub.datafold.com']);
 /** Datafold's CI API, as the official SDK calls it. */
 class DatafoldApi {
     http;
@@ -12918,56 +13098,59 @@ class DatafoldApi {
         this.ciConfigId = ciConfigId;
     }
     get #notFound() {
+        const { hostname } = new URL(this.http.host);
+        if (CURRENT_APP_HOSTS.has(hostname)) {
+            return `${hostname} is Datafold's current app, and Datafold's documentation offers the CI API only in Datafold Classic (app.datafold.com, eu.datafold.com, and Classic dedicated deployments). Set "host" to the Datafold Classic address that holds CI config ${this.ciConfigId}.`;
+        }
         return `there is no CI config ${this.ciConfigId} on ${this.http.host}. Check "ci-config-id" against Datafold's CI settings page (and "host" for a dedicated deployment).`;
     }
     async submit(prNumber, entries, ifUnknown) {
         const what = `the diffs for pull request #${prNumber}`;
+        const path = `/api/v1/ci/${this.ciConfigId}/${prNumber}`;
         const response = await this.http.request({
             method: 'POST',
-            path: `/api/v1/ci/${this.ciConfigId}/${prNumber}`,
+            path,
             body: entries,
             what: `submitting ${what}`,
             notFound: this.#notFound,
             ifUnknown
         });
-        const answer = parseAnswer(submitAnswer, response.json, `Datafold's answer to ${what}`);
+        const answer = parseAnswer(submitAnswer, response.json, {
+            what: `Datafold's answer to ${what}`,
+            request: `POST ${path}`
+        });
         return { ciRunId: answer.ci_run_id, runId: answer.run_id };
     }
+    /** Starts a CI run; Datafold's answer may name it or not (`ci_run_id` null). */
     async trigger(request, ifUnknown) {
+        const path = `/api/v1/ci/${this.ciConfigId}/trigger`;
         const response = await this.http.request({
             method: 'POST',
-            path: `/api/v1/ci/${this.ciConfigId}/trigger`,
+            path,
             body: request,
             what: `starting a CI run for pull request #${request.pr_number}`,
             notFound: this.#notFound,
             ifUnknown
         });
-        return parseAnswer(triggerAnswer, response.json, "Datafold's answer to the CI run trigger")
-            .ci_run_id;
+        return parseAnswer(triggerAnswer, response.json, {
+            what: "Datafold's answer to the CI run trigger",
+            request: `POST ${path}`
+        }).ci_run_id;
     }
     /** The newest CI run for a commit, if any. */
     async latestRun(prSha) {
+        const path = `/api/v1/ci/${this.ciConfigId}/runs?${new URLSearchParams({ pr_sha: prSha, limit: '1' })}`;
         const response = await this.http.request({
             method: 'GET',
-            path: `/api/v1/ci/${this.ciConfigId}/runs?${new URLSearchParams({ pr_sha: prSha, limit: '1' })}`,
+            path,
             what: `listing the CI runs of commit ${prSha}`,
             notFound: this.#notFound
         });
-        return parseAnswer(runsAnswer, response.json, "Datafold's list of CI runs")[0];
+        return parseAnswer(runsAnswer, response.json, {
+            what: "Datafold's list of CI runs",
+            request: `GET ${path}`
+        })[0];
     }
-}
-/** Datafold's answer, checked against its documented shape: a wrong one is an error naming the request. */
-function parseAnswer(schema, json, what) {
-    const result = schema.safeParse(json);
-    if (result.success)
-        return result.data;
-    const problems = result.error.issues.map((issue) => {
-        const where = issue.path.join('.') || 'the answer';
-        return issue.code === 'invalid_type'
-            ? `${where} should be ${issue.expected}`
-            : `${where}: ${issue.message}`;
-    });
-    throw new ActionError(`${what} is not what the Datafold API returns (${problems.join('; ')}); it was: ${excerpt(JSON.stringify(json) ?? String(json))}`);
 }
 
 ;// CONCATENATED MODULE: external "node:timers/promises"
@@ -13406,7 +13589,7 @@ async function submitDiffs(api, pr, entries, onMissingRun, wait) {
     const first = await submitOnce();
     if (first.submitted || first.answerLost)
         return first;
-    const missing = `Datafold has no CI run waiting for pull request #${pr.number}, so it did not take the diffs.`;
+    const missing = `Datafold has no CI run waiting for pull request #${pr.number} (its answer has "run_id": null), so it did not take the diffs.`;
     if (onMissingRun === 'warn') {
         warning(`${missing} Set "on-missing-run: trigger" to start a run, or "fail" to fail the step.`);
         return first;
@@ -13430,12 +13613,17 @@ async function submitDiffs(api, pr, entries, onMissingRun, wait) {
             throw error;
         throw new ActionError(`${lostAnswer(error, `starting a CI run for pull request #${pr.number}`)}: it may or may not have started one, so it was not sent again and the diffs were not submitted. Re-running the job starts a run and submits them.`);
     }
-    info(`Started Datafold CI run ${triggeredId} for pull request #${pr.number}; submitting again.`);
+    // Datafold's trigger answer may leave the run unnamed ("ci_run_id": null, valid per its
+    // OpenAPI): the one more submit follows all the same, and its answer decides.
+    const started = triggeredId === null
+        ? `Datafold took the trigger for pull request #${pr.number} without naming a CI run ("ci_run_id": null)`
+        : `Datafold started CI run ${triggeredId} for pull request #${pr.number}`;
+    info(`${started}; submitting again.`);
     const second = await submitOnce();
     if (second.answerLost)
         return second;
     if (!second.submitted) {
-        throw new ActionError(`Datafold started CI run ${triggeredId} for pull request #${pr.number} but still reports no run waiting for its diffs. Look at the run in Datafold; re-running the job submits again.`);
+        throw new ActionError(`${started} but still reports no run waiting for its diffs (the second submit's answer has "run_id": null). Look at the pull request's CI runs in Datafold; re-running the job submits again.`);
     }
     return { ...second, ciRunId: second.ciRunId ?? triggeredId };
 }
@@ -17075,7 +17263,8 @@ function html_escape(text) {
 
 
 // Datafold's data-diff answers (data-diffs.yml in its OpenAPI), down to the fields the action
-// reads: a field it does not use may be anything, one it uses must have the documented type.
+// reads: a field it does not use may be anything, one it uses must have the documented type and
+// nullability (ApiDataDiffFull leaves each of them out or null at will).
 /** Diffs asked for per page: the API's default, so surely served (no maximum is documented). */
 const PAGE_SIZE = 100;
 const data_diffs_nullable = (schema) => optional(nullable(schema));
@@ -17088,10 +17277,21 @@ const DIFF_RESULTS = [
     'identical',
     'empty'
 ];
+/** JobStatus: a diff's status. */
+const JOB_STATUSES = [
+    'needs_confirmation',
+    'needs_authentication',
+    'waiting',
+    'queued',
+    'processing',
+    'done',
+    'failed',
+    'cancelled'
+];
 const dataDiff = object({
     id: data_diffs_nullable(schemas_int()),
     ci_run_id: data_diffs_nullable(schemas_int()),
-    status: data_diffs_nullable(schemas_string()),
+    status: data_diffs_nullable(schemas_enum(JOB_STATUSES)),
     result: data_diffs_nullable(schemas_enum(DIFF_RESULTS)),
     table1: data_diffs_nullable(array(schemas_string())),
     table2: data_diffs_nullable(array(schemas_string())),
@@ -17147,24 +17347,32 @@ class DataDiffsApi {
         });
         if (page > 1)
             query.set('page', String(page));
+        const path = `/api/v1/datadiffs?${query}`;
         const response = await this.http.request({
             method: 'GET',
-            path: `/api/v1/datadiffs?${query}`,
+            path,
             what: `listing the data diffs of CI run ${ciRunId} (page ${page})`,
             notFound: `${this.http.host} has no data diffs API at /api/v1/datadiffs.`,
             forbidden: FORBIDDEN
         });
-        return parseAnswer(dataDiffPage, response.json, `Datafold's page ${page} of the data diffs of CI run ${ciRunId}`);
+        return parseAnswer(dataDiffPage, response.json, {
+            what: `Datafold's page ${page} of the data diffs of CI run ${ciRunId}`,
+            request: `GET ${path}`
+        });
     }
     async summaryResults(diffId) {
+        const path = `/api/v1/datadiffs/${diffId}/summary_results`;
         const response = await this.http.request({
             method: 'GET',
-            path: `/api/v1/datadiffs/${diffId}/summary_results`,
+            path,
             what: `reading the results of data diff ${diffId}`,
             notFound: `there is no data diff ${diffId} on ${this.http.host}.`,
             forbidden: FORBIDDEN
         });
-        return parseAnswer(summaryResults, response.json, `Datafold's results of data diff ${diffId}`);
+        return parseAnswer(summaryResults, response.json, {
+            what: `Datafold's results of data diff ${diffId}`,
+            request: `GET ${path}`
+        });
     }
 }
 
@@ -17325,7 +17533,7 @@ const LOOK = {
 };
 const cut = (text, chars = CELL_CHARS) => html_escape(text.length > chars ? `${text.slice(0, chars - 1)}…` : text);
 const results_view_count = (n) => n.toLocaleString('en-US');
-const plural = (n, one, many = `${one}s`) => `${results_view_count(n)} ${n === 1 ? one : many}`;
+const results_view_plural = (n, one, many = `${one}s`) => `${results_view_count(n)} ${n === 1 ? one : many}`;
 /** A share of rows, both counts above zero. */
 function share(part, whole) {
     const percent = (part / whole) * 100;
@@ -17415,14 +17623,14 @@ function resultsSection(results, outcome) {
     }
     const { rows } = results;
     const counts = Object.entries(resultCounts(rows)).map(([result, n]) => `${LOOK[result][0]} ${results_view_count(n)} ${result === 'none' ? 'without a result' : result}`);
-    parts.push(`<p><strong>${html_escape(run)}</strong>: ${plural(rows.length, 'data diff')}${counts.length > 0 ? ` — ${counts.join(' · ')}` : ''}</p>`);
+    parts.push(`<p><strong>${html_escape(run)}</strong>: ${results_view_plural(rows.length, 'data diff')}${counts.length > 0 ? ` — ${counts.join(' · ')}` : ''}</p>`);
     if (results.incomplete)
         parts.push(`<p>⚠️ Datafold listed more data diffs than the action reads (${MAX_PAGES} pages): these results may be incomplete.</p>`);
     if (failOn.length > 0) {
         const hits = tripped(rows, failOn).length;
         const gate = `<code>fail-on: ${html_escape(failOn.join(', '))}</code>`;
         parts.push(hits > 0
-            ? `<p>⛔ ${gate}: tripped by ${plural(hits, 'data diff')}.</p>`
+            ? `<p>⛔ ${gate}: tripped by ${results_view_plural(hits, 'data diff')}.</p>`
             : results.incomplete
                 ? `<p>⚠️ ${gate}: could not be checked on every diff, so the step failed.</p>`
                 : `<p>✅ ${gate}: passed.</p>`);
@@ -17434,7 +17642,7 @@ function resultsSection(results, outcome) {
     if (rows.length > RESULT_ROWS) {
         const identical = rows.filter(({ report }) => report.result === 'identical').length;
         const left = rows.length - RESULT_ROWS;
-        parts.push(`<p>… and ${plural(left, 'more data diff')}${identical >= left ? ', all identical' : ''}: every diff is in the <code>results</code> output.</p>`);
+        parts.push(`<p>… and ${results_view_plural(left, 'more data diff')}${identical >= left ? ', all identical' : ''}: every diff is in the <code>results</code> output.</p>`);
     }
     return parts.join('\n');
 }
