@@ -2817,7 +2817,7 @@ function fetch() {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(239);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(570);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -2826,7 +2826,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 239:
+/***/ 570:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -13409,7 +13409,23 @@ const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 /** Sent in the User-Agent; a test keeps it equal to package.json's version. */
 const VERSION = '1.0.0';
 
+;// CONCATENATED MODULE: ./src/runtime/lists.ts
+/** Items named in a message before the rest are counted. */
+const NAMED_ITEMS = 10;
+/**
+ * `items` joined for a message, the first `max` of them and a count of the rest ("a, b, and 4,998
+ * more"), so that a list a user or a server supplies (5,000 labels, a 422 with 10,000 details)
+ * cannot grow a log line, an annotation or the job summary without bound.
+ */
+function cutList(items, { max = NAMED_ITEMS, separator = ', ' } = {}) {
+    if (items.length <= max)
+        return items.join(separator);
+    const more = (items.length - max).toLocaleString('en-US');
+    return [...items.slice(0, max), `and ${more} more`].join(separator);
+}
+
 ;// CONCATENATED MODULE: ./src/datafold/http.ts
+
 
 
 
@@ -13515,7 +13531,7 @@ class DatafoldHttp {
             return new ActionError(`${prefix}: ${options.notFound}`);
         const details = validationDetails(response.body);
         if (status === 422 && details) {
-            return new ActionError(`${prefix}: Datafold found the request invalid:\n${details.join('\n')}`);
+            return new ActionError(`${prefix}: Datafold found the request invalid:\n  - ${cutList(details, { separator: '\n  - ' })}`);
         }
         return new ActionError(`${prefix}${describeBody(response.body)}`);
     }
@@ -13528,7 +13544,7 @@ function validationDetails(body) {
             return typeof detail === 'string' ? [detail] : undefined;
         return detail.map((item) => {
             const location = Array.isArray(item?.loc) ? item.loc.join(' → ') : '';
-            return `  - ${location ? `${location}: ` : ''}${String(item?.msg ?? JSON.stringify(item))}`;
+            return `${location ? `${location}: ` : ''}${String(item?.msg ?? JSON.stringify(item))}`;
         });
     }
     catch {
@@ -15514,6 +15530,7 @@ function applyEdits(text, edits) {
  * slower on files with comments or problems.
  */
 
+
 function formatProblem(file, problem) {
     return `${file}:${problem.line}:${problem.column}: ${problem.message}`;
 }
@@ -15862,7 +15879,9 @@ function bothListsMessage(label, include, exclude) {
         ? ''
         : shared.length === 1
             ? ` (${shared[0]} is in both lists)`
-            : ` (${shared.slice(0, -1).join(', ')} and ${shared.at(-1)} are in both lists)`;
+            : shared.length <= NAMED_ITEMS
+                ? ` (${shared.slice(0, -1).join(', ')} and ${shared.at(-1)} are in both lists)`
+                : ` (${cutList(shared)} are in both lists)`;
     return (`${label}: Datafold ignores "exclude_columns" when "include_columns" is set, so only the ` +
         `columns in "include_columns" are compared${inBoth}; leave "exclude_columns" out to say what Datafold does`);
 }
@@ -16252,6 +16271,7 @@ function lazyGitHub(token, owner, repo) {
 
 
 
+
 const DEFAULT_HOST = 'https://app.datafold.com';
 const ON_MISSING_RUN = ['warn', 'fail', 'trigger'];
 /** The results `fail-on` can name, in Datafold's own words. */
@@ -16308,7 +16328,7 @@ const failOn = pipe(items(/[,\n]/), transform((values, ctx) => {
     ctx.issues.push({
         code: 'custom',
         input: values,
-        message: `${unknown.map((value) => `"${value}"`).join(', ')} ${unknown.length === 1 ? 'is not a result' : 'are not results'} it can fail on: use one or more of ${FAIL_ON.join(', ')} (comma or newline separated)`
+        message: `${cutList(unknown.map((value) => `"${value}"`))} ${unknown.length === 1 ? 'is not a result' : 'are not results'} it can fail on: use one or more of ${FAIL_ON.join(', ')} (comma or newline separated)`
     });
     return NEVER;
 }));
@@ -16865,6 +16885,7 @@ async function findPullRequest(prNumber, context, github) {
  */
 
 
+
 /** A predicate that says whether a changed path is ignored by `patterns`. */
 function ignoredFilesMatcher(patterns) {
     const rules = [];
@@ -16882,7 +16903,7 @@ function ignoredFilesMatcher(patterns) {
         }
     }
     if (problems.length > 0) {
-        throw new ActionError(`Input "files-to-ignore": ${problems.join('; ')}.`);
+        throw new ActionError(`Input "files-to-ignore": ${cutList(problems, { separator: '; ' })}.`);
     }
     return (path) => isIgnored(rules, path);
 }
@@ -17013,6 +17034,7 @@ var picomatch = __nccwpck_require__(6);
 var picomatch_default = /*#__PURE__*/__nccwpck_require__.n(picomatch);
 ;// CONCATENATED MODULE: ./src/rules/rules.ts
 
+
 function factsNeeded(rules) {
     return {
         commitMessage: rules.skipMarker !== '',
@@ -17021,8 +17043,9 @@ function factsNeeded(rules) {
         changedFiles: rules.filesToIgnore.length > 0
     };
 }
+/** Labels and patterns, quoted; a long list (a pull request may carry thousands of labels) is cut. */
 function quoteList(items) {
-    return items.map((item) => `"${item}"`).join(', ');
+    return cutList(items.map((item) => `"${item}"`));
 }
 /** Decides from the pull request's facts whether to skip; the first rule that applies wins. */
 function findSkip(facts, rules) {
@@ -17378,6 +17401,7 @@ class DataDiffsApi {
 
 ;// CONCATENATED MODULE: ./src/results/results.ts
 
+
 /** Pages read at most: beyond, the summary says the results may be incomplete. */
 const MAX_PAGES = 20;
 /**
@@ -17473,7 +17497,6 @@ function problemsFirst(rows) {
 }
 /** How a diff is named in messages: its PR table, and the production table it was diffed with. */
 const tableName = ({ report }) => report.prod === report.pr || report.prod === '' ? report.pr : `${report.pr} (vs ${report.prod})`;
-const NAMED_IN_MESSAGE = 10;
 /** The rows whose result `fail-on` lists. */
 function tripped(rows, failOn) {
     return rows.filter(({ report }) => report.result !== null && failOn.includes(report.result));
@@ -17497,11 +17520,8 @@ function gateFailure(results, failOn) {
             ? `${run} has more data diffs than the ${MAX_PAGES * PAGE_SIZE} read, so ${listed} could not be checked on all of them.`
             : undefined;
     }
-    const names = hits
-        .slice(0, NAMED_IN_MESSAGE)
-        .map((row) => `${tableName(row)}: ${row.report.result}`);
-    const more = hits.length > NAMED_IN_MESSAGE ? `; and ${hits.length - NAMED_IN_MESSAGE} more` : '';
-    return `${hits.length} of ${results.rows.length} data diffs of ${run} tripped ${listed}: ${names.join('; ')}${more}.`;
+    const names = cutList(hits.map((row) => `${tableName(row)}: ${row.report.result}`), { separator: '; ' });
+    return `${hits.length} of ${results.rows.length} data diffs of ${run} tripped ${listed}: ${names}.`;
 }
 
 ;// CONCATENATED MODULE: ./src/report/results-view.ts
@@ -17653,6 +17673,7 @@ function resultsSection(results, outcome) {
 
 
 
+
 const SUMMARY_ROWS = 25;
 const SUMMARY_PROBLEMS = 20;
 /** Writes every output to GITHUB_OUTPUT, redacted; throws when the file cannot be written. */
@@ -17729,7 +17750,7 @@ async function writeSummary(outcome) {
     const entries = outcome.entries ?? [];
     if (entries.length > 0) {
         // An empty cell would collapse the table row in core.summary's HTML.
-        const cell = (items) => items === null ? '<em>null</em>' : items.length === 0 ? '–' : html_escape(items.join(', '));
+        const cell = (items) => items === null ? '<em>null</em>' : items.length === 0 ? '–' : html_escape(cutList(items));
         // A skip, a failure or a lost answer leaves them unsent, or unconfirmed.
         summary.addHeading(outcome.submitted ? 'Diffs submitted' : 'Diffs', 3).addTable([
             [
