@@ -10,7 +10,15 @@ import { readFile } from 'node:fs/promises';
 import { startDatafold } from '../../stand-ins/datafold.mjs';
 import type { RecordedRequest } from '../../stand-ins/server.mjs';
 import { datafoldContract, expectContract, OPENAPI_FILES, type Verdict } from './contract.js';
-import { expectSuccess, outputs } from './run-checks.js';
+import {
+  expectFailure,
+  expectSuccess,
+  outputs,
+  sent,
+  SUBMIT,
+  TRIGGER,
+  visibleLines
+} from './run-checks.js';
 import { PR, scenario } from './scenario.js';
 
 /** Every verdict of the scenarios below, to show each endpoint was covered. */
@@ -149,6 +157,51 @@ describe('every exchange of a run keeps the contract', () => {
     // Every endpoint the action calls had a request and an answer checked.
     expect([...answered].sort()).toEqual(Object.values(OPERATIONS).sort());
   });
+});
+
+describe('an answer the OpenAPI allows: a trigger answered {"ci_run_id": null}', () => {
+  it.concurrent(
+    'trigger answered {"ci_run_id": null} (valid per the OpenAPI): the one more submit, and success',
+    async () => {
+      const { result, datafold } = await scenario({
+        inputs: { 'on-missing-run': 'trigger' },
+        datafold: { waitingPrs: [] },
+        // Datafold starts the run but its answer does not name it.
+        faults: {
+          datafold: [
+            { match: 'trigger', fault: { json: { ci_run_id: null }, afterProcessing: true } }
+          ]
+        }
+      });
+
+      expectSuccess(result);
+      expect(result.outputs).toEqual(outputs());
+      expect(sent(datafold)).toEqual([SUBMIT, TRIGGER, SUBMIT]);
+      expect(visibleLines(result)).toContain(
+        'Datafold took the trigger for pull request #2 without naming a CI run ("ci_run_id": null); submitting again.'
+      );
+      await expectContract(datafold);
+    }
+  );
+
+  it.concurrent(
+    'trigger answered {"ci_run_id": null} and no run takes the diffs: a failure naming both answers',
+    async () => {
+      const { result, datafold } = await scenario({
+        inputs: { 'on-missing-run': 'trigger' },
+        datafold: { waitingPrs: [] },
+        faults: { datafold: [{ match: 'trigger', fault: { json: { ci_run_id: null } } }] }
+      });
+
+      expectFailure(result, [
+        'Datafold took the trigger for pull request #2 without naming a CI run ("ci_run_id": null) but still reports no run waiting for its diffs (the second submit\'s answer has "run_id": null)'
+      ]);
+      expect(result.outputs).toEqual(
+        outputs({ submitted: 'false', 'ci-run-id': '', 'run-id': '' })
+      );
+      expect(sent(datafold)).toEqual([SUBMIT, TRIGGER, SUBMIT]);
+    }
+  );
 });
 
 describe("the stand-in's own errors", () => {
