@@ -56,7 +56,7 @@ function issuePath(schema: Schema, path: PropertyKey[]): PropertyKey[] {
 }
 
 /** `pks.total_rows`, `results[3].status`, `[0].id`; the whole answer when the path is empty. */
-export function fieldName(path: PropertyKey[]): string {
+function fieldName(path: PropertyKey[]): string {
   if (path.length === 0) return 'the answer';
   return path
     .map((key, i) => (typeof key === 'number' ? `[${key}]` : `${i === 0 ? '' : '.'}${String(key)}`))
@@ -126,41 +126,46 @@ function schemaAt(schema: Schema | undefined, path: PropertyKey[]): Schema | und
 }
 
 /** What a schema admits, in words: "a whole number or null", "a list of two whole numbers". */
-export function describe(schema: Schema | undefined): string {
-  if (schema === undefined) return 'something else';
+function describe(schema: Schema | undefined): string {
+  return schema === undefined ? 'something else' : words(schema, 'one');
+}
+
+/** A schema in words, for one value ("a whole number") or for several ("whole numbers"). */
+function words(schema: Schema, count: 'one' | 'many'): string {
+  const one = count === 'one';
   const d = def(schema);
   switch (d.type) {
     case 'optional':
-      return describe(d.innerType);
+      return words(d.innerType, count);
     case 'pipe':
-      return describe(d.in);
+      return words(d.in, count);
     case 'nullable':
-      return `${describe(d.innerType)} or null`;
+      return `${words(d.innerType, count)} or ${one ? 'null' : 'nulls'}`;
     case 'number':
-      return isWhole(d) ? 'a whole number' : 'a number';
+      return `${one ? 'a ' : ''}${isWhole(d) ? 'whole ' : ''}number${one ? '' : 's'}`;
     case 'string':
-      return 'a string';
+      return one ? 'a string' : 'strings';
     case 'boolean':
       return 'true or false';
     case 'enum':
     case 'literal':
       return oneOf(choices(d));
     case 'array':
-      return `a list of ${plural(d.element)}`;
+      return `${one ? 'a list' : 'lists'} of ${words(d.element, 'many')}`;
     case 'tuple': {
-      const items = d.items.map(plural);
+      const items = d.items.map((item) => words(item, 'many'));
       return new Set(items).size === 1
-        ? `a list of ${COUNTS[items.length] ?? items.length} ${items[0]}`
-        : `a list of ${d.items.map(describe).join(', then ')}`;
+        ? `${one ? 'a list' : 'lists'} of ${COUNTS[items.length] ?? items.length} ${items[0]}`
+        : `${one ? 'a list' : 'lists'} of ${d.items.map(describe).join(', then ')}`;
     }
     case 'object':
     case 'record':
-      return 'an object';
+      return one ? 'an object' : 'objects';
     case 'union': {
       const options = d.options.map((option) => def(unwrap(option)));
       if (options.every(({ type }) => type === 'enum' || type === 'literal'))
         return oneOf(options.flatMap(choices));
-      return [...new Set(d.options.map(describe))].join(' or ');
+      return [...new Set(d.options.map((option) => words(option, count)))].join(' or ');
     }
     default:
       return 'anything';
@@ -168,29 +173,6 @@ export function describe(schema: Schema | undefined): string {
 }
 
 const COUNTS = ['no', 'one', 'two', 'three', 'four'];
-
-function plural(schema: Schema): string {
-  const d = def(schema);
-  switch (d.type) {
-    case 'optional':
-      return plural(d.innerType);
-    case 'pipe':
-      return plural(d.in);
-    case 'nullable':
-      return `${plural(d.innerType)} or nulls`;
-    case 'number':
-      return isWhole(d) ? 'whole numbers' : 'numbers';
-    case 'string':
-      return 'strings';
-    case 'array':
-      return `lists of ${plural(d.element)}`;
-    case 'object':
-    case 'record':
-      return 'objects';
-    default:
-      return `values, each ${describe(schema)}`;
-  }
-}
 
 function isWhole(d: Definition): boolean {
   const formats = [d.format, ...(d.checks ?? []).map((check) => def(check).format)];
