@@ -12996,69 +12996,50 @@ function schemaAt(schema, path) {
 }
 /** What a schema admits, in words: "a whole number or null", "a list of two whole numbers". */
 function answer_describe(schema) {
-    if (schema === undefined)
-        return 'something else';
+    return schema === undefined ? 'something else' : words(schema, 'one');
+}
+/** A schema in words, for one value ("a whole number") or for several ("whole numbers"). */
+function words(schema, count) {
+    const one = count === 'one';
     const d = def(schema);
     switch (d.type) {
         case 'optional':
-            return answer_describe(d.innerType);
+            return words(d.innerType, count);
         case 'pipe':
-            return answer_describe(d.in);
+            return words(d.in, count);
         case 'nullable':
-            return `${answer_describe(d.innerType)} or null`;
+            return `${words(d.innerType, count)} or ${one ? 'null' : 'nulls'}`;
         case 'number':
-            return isWhole(d) ? 'a whole number' : 'a number';
+            return `${one ? 'a ' : ''}${isWhole(d) ? 'whole ' : ''}number${one ? '' : 's'}`;
         case 'string':
-            return 'a string';
+            return one ? 'a string' : 'strings';
         case 'boolean':
             return 'true or false';
         case 'enum':
         case 'literal':
             return oneOf(choices(d));
         case 'array':
-            return `a list of ${plural(d.element)}`;
+            return `${one ? 'a list' : 'lists'} of ${words(d.element, 'many')}`;
         case 'tuple': {
-            const items = d.items.map(plural);
+            const items = d.items.map((item) => words(item, 'many'));
             return new Set(items).size === 1
-                ? `a list of ${COUNTS[items.length] ?? items.length} ${items[0]}`
-                : `a list of ${d.items.map(answer_describe).join(', then ')}`;
+                ? `${one ? 'a list' : 'lists'} of ${COUNTS[items.length] ?? items.length} ${items[0]}`
+                : `${one ? 'a list' : 'lists'} of ${d.items.map(answer_describe).join(', then ')}`;
         }
         case 'object':
         case 'record':
-            return 'an object';
+            return one ? 'an object' : 'objects';
         case 'union': {
             const options = d.options.map((option) => def(unwrap(option)));
             if (options.every(({ type }) => type === 'enum' || type === 'literal'))
                 return oneOf(options.flatMap(choices));
-            return [...new Set(d.options.map(answer_describe))].join(' or ');
+            return [...new Set(d.options.map((option) => words(option, count)))].join(' or ');
         }
         default:
             return 'anything';
     }
 }
 const COUNTS = ['no', 'one', 'two', 'three', 'four'];
-function plural(schema) {
-    const d = def(schema);
-    switch (d.type) {
-        case 'optional':
-            return plural(d.innerType);
-        case 'pipe':
-            return plural(d.in);
-        case 'nullable':
-            return `${plural(d.innerType)} or nulls`;
-        case 'number':
-            return isWhole(d) ? 'whole numbers' : 'numbers';
-        case 'string':
-            return 'strings';
-        case 'array':
-            return `lists of ${plural(d.element)}`;
-        case 'object':
-        case 'record':
-            return 'objects';
-        default:
-            return `values, each ${answer_describe(schema)}`;
-    }
-}
 function isWhole(d) {
     const formats = [d.format, ...(d.checks ?? []).map((check) => def(check).format)];
     return formats.some((format) => format === 'safeint' || format === 'int32' || format === 'int64');
@@ -17553,7 +17534,7 @@ const LOOK = {
 };
 const cut = (text, chars = CELL_CHARS) => html_escape(text.length > chars ? `${text.slice(0, chars - 1)}…` : text);
 const results_view_count = (n) => n.toLocaleString('en-US');
-const results_view_plural = (n, one, many = `${one}s`) => `${results_view_count(n)} ${n === 1 ? one : many}`;
+const plural = (n, one, many = `${one}s`) => `${results_view_count(n)} ${n === 1 ? one : many}`;
 /** A share of rows, both counts above zero. */
 function share(part, whole) {
     const percent = (part / whole) * 100;
@@ -17643,14 +17624,14 @@ function resultsSection(results, outcome) {
     }
     const { rows } = results;
     const counts = Object.entries(resultCounts(rows)).map(([result, n]) => `${LOOK[result][0]} ${results_view_count(n)} ${result === 'none' ? 'without a result' : result}`);
-    parts.push(`<p><strong>${html_escape(run)}</strong>: ${results_view_plural(rows.length, 'data diff')}${counts.length > 0 ? ` — ${counts.join(' · ')}` : ''}</p>`);
+    parts.push(`<p><strong>${html_escape(run)}</strong>: ${plural(rows.length, 'data diff')}${counts.length > 0 ? ` — ${counts.join(' · ')}` : ''}</p>`);
     if (results.incomplete)
         parts.push(`<p>⚠️ Datafold listed more data diffs than the action reads (${MAX_PAGES} pages): these results may be incomplete.</p>`);
     if (failOn.length > 0) {
         const hits = tripped(rows, failOn).length;
         const gate = `<code>fail-on: ${html_escape(failOn.join(', '))}</code>`;
         parts.push(hits > 0
-            ? `<p>⛔ ${gate}: tripped by ${results_view_plural(hits, 'data diff')}.</p>`
+            ? `<p>⛔ ${gate}: tripped by ${plural(hits, 'data diff')}.</p>`
             : results.incomplete
                 ? `<p>⚠️ ${gate}: could not be checked on every diff, so the step failed.</p>`
                 : `<p>✅ ${gate}: passed.</p>`);
@@ -17662,7 +17643,7 @@ function resultsSection(results, outcome) {
     if (rows.length > RESULT_ROWS) {
         const identical = rows.filter(({ report }) => report.result === 'identical').length;
         const left = rows.length - RESULT_ROWS;
-        parts.push(`<p>… and ${results_view_plural(left, 'more data diff')}${identical >= left ? ', all identical' : ''}: every diff is in the <code>results</code> output.</p>`);
+        parts.push(`<p>… and ${plural(left, 'more data diff')}${identical >= left ? ', all identical' : ''}: every diff is in the <code>results</code> output.</p>`);
     }
     return parts.join('\n');
 }
