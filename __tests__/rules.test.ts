@@ -33,6 +33,24 @@ describe('findSkip', () => {
     expect((await findSkip({ labels: [] }, rules))?.message).toContain('(it has no labels)');
   });
 
+  it('cuts long lists of labels and patterns in its notice, with a count of the rest', async () => {
+    const many = (prefix: string, n: number) =>
+      Array.from({ length: n }, (_, i) => `${prefix}-${i + 1}`);
+    const labels = await findSkip(
+      { labels: many('label', 5000) },
+      { ...noRules, requireLabel: many('wanted', 12) }
+    );
+    expect(labels?.message).toMatch(
+      /^Skipped: the pull request has none of the labels "wanted-1", .*"wanted-10", and 2 more \(it has "label-1", .*"label-10", and 4,990 more\)\.$/
+    );
+    expect(labels?.message.length).toBeLessThan(400);
+    const patterns = await findSkip(
+      { baseRef: 'develop' },
+      { ...noRules, baseBranch: many('release', 11) }
+    );
+    expect(patterns?.message).toMatch(/"release-10", and 1 more\.$/);
+  });
+
   it('matches the base branch against globs; ** crosses slashes, * does not', async () => {
     const rules = { ...noRules, baseBranch: ['main', 'release/**', 'hotfix/*'] };
     expect(await findSkip({ baseRef: 'main' }, rules)).toBeUndefined();

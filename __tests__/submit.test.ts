@@ -87,6 +87,25 @@ describe('submitDiffs', () => {
     expect(api.submit).toHaveBeenCalledTimes(2);
   });
 
+  it('submits once more after a trigger answered without a run id (ci_run_id null)', async () => {
+    api.submit.mockResolvedValueOnce(noRun).mockResolvedValueOnce({ ciRunId: 12, runId: 23 });
+    api.trigger.mockResolvedValueOnce(null);
+    await expect(submit('trigger')).resolves.toEqual({ submitted: true, ciRunId: 12, runId: 23 });
+    expect(api.submit).toHaveBeenCalledTimes(2);
+    expect(core.info).toHaveBeenCalledWith(
+      'Datafold took the trigger for pull request #7 without naming a CI run ("ci_run_id": null); submitting again.'
+    );
+  });
+
+  it('fails, naming both answers, when neither the trigger nor the second submit names a run', async () => {
+    api.submit.mockResolvedValue(noRun);
+    api.trigger.mockResolvedValueOnce(null);
+    await expect(submit('trigger')).rejects.toThrow(
+      'Datafold took the trigger for pull request #7 without naming a CI run ("ci_run_id": null) but still reports no run waiting for its diffs (the second submit\'s answer has "run_id": null)'
+    );
+    expect(api.submit).toHaveBeenCalledTimes(2);
+  });
+
   it('does not look runs up after a plain "no run waiting"', async () => {
     api.submit.mockResolvedValueOnce(noRun);
     await submit('warn');

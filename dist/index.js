@@ -2817,7 +2817,7 @@ function fetch() {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(809);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(570);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -2826,7 +2826,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 809:
+/***/ 570:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -12255,16 +12255,16 @@ function catchall(inst, catchall) {
     // `mergeDefs` rather than a spread: spreading reads `shape`, and resolving it can mint a whole fresh subtree
     return inst.clone(util.mergeDefs(inst._zod.def, { catchall: catchall }));
 }
-const ZodMiniUnion = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodMiniUnion", (inst, def) => {
-    core.$ZodUnion.init(inst, def);
+const ZodMiniUnion = /*@__PURE__*/ $constructor("ZodMiniUnion", (inst, def) => {
+    $ZodUnion.init(inst, def);
     ZodMiniType.init(inst, def);
-})));
+});
 // @__NO_SIDE_EFFECTS__
 function union(options, params) {
     return new ZodMiniUnion({
         type: "union",
         options: options,
-        ...util.normalizeParams(params),
+        ...normalizeParams(params),
     });
 }
 const ZodMiniXor = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodMiniXor", (inst, def) => {
@@ -12900,15 +12900,176 @@ function excerpt(text, max = 200) {
     return redacted.length > max ? `${redacted.slice(0, max)}…` : redacted;
 }
 
+;// CONCATENATED MODULE: ./src/datafold/answer.ts
+
+
+
+/** Problems named in one message; the rest are counted. */
+const PROBLEMS_NAMED = 3;
+/**
+ * Datafold's answer to `request` ("POST /api/v1/ci/1/2"), checked against `schema`: a wrong one
+ * is an error naming what was asked (`what`), each wrong field, and the answer itself.
+ */
+function parseAnswer(schema, json, { what, request }) {
+    const result = schema.safeParse(json);
+    if (result.success)
+        return result.data;
+    const seen = new Set();
+    const problems = [];
+    for (const issue of result.error.issues) {
+        const path = issuePath(schema, issue.path);
+        const where = fieldName(path);
+        if (seen.has(where))
+            continue;
+        seen.add(where);
+        problems.push(problem(where, answer_describe(schemaAt(schema, path)), valueAt(json, path)));
+    }
+    const more = problems.length - PROBLEMS_NAMED;
+    throw new ActionError(`${what} is not what the Datafold API returns (${request}): ${problems
+        .slice(0, PROBLEMS_NAMED)
+        .join('; ')}${more > 0 ? `; and ${more} more` : ''}. It was: ${excerpt(JSON.stringify(json) ?? String(json))}`);
+}
+function problem(where, expected, value) {
+    if (value === undefined)
+        return `${where} is missing (it should be ${expected})`;
+    return `${where} should be ${expected}, found ${excerpt(JSON.stringify(value), 80)}`;
+}
+/** An issue inside a fixed-length list (a pair of counts) is named at the list: "two whole numbers". */
+function issuePath(schema, path) {
+    for (let end = 0; end < path.length; end++) {
+        const parent = schemaAt(schema, path.slice(0, end));
+        if (parent && def(unwrap(parent)).type === 'tuple')
+            return path.slice(0, end);
+    }
+    return path;
+}
+/** `pks.total_rows`, `results[3].status`, `[0].id`; the whole answer when the path is empty. */
+function fieldName(path) {
+    if (path.length === 0)
+        return 'the answer';
+    return path
+        .map((key, i) => (typeof key === 'number' ? `[${key}]` : `${i === 0 ? '' : '.'}${String(key)}`))
+        .join('');
+}
+function valueAt(json, path) {
+    let value = json;
+    for (const key of path) {
+        if (value === null || typeof value !== 'object')
+            return undefined;
+        value = value[key];
+    }
+    return value;
+}
+const def = (schema) => schema._zod.def;
+/** Without its optional and nullable wrappers, and before any transform. */
+function unwrap(schema) {
+    const d = def(schema);
+    if (d.type === 'optional' || d.type === 'nullable')
+        return unwrap(d.innerType);
+    return d.type === 'pipe' ? unwrap(d.in) : schema;
+}
+/** The schema of the field at `path`, or undefined where the schema says nothing of it. */
+function schemaAt(schema, path) {
+    if (path.length === 0 || schema === undefined)
+        return schema;
+    const [key, ...rest] = path;
+    const d = def(unwrap(schema));
+    switch (d.type) {
+        case 'object':
+            return schemaAt(d.shape[String(key)], rest);
+        case 'array':
+            return schemaAt(d.element, rest);
+        case 'tuple':
+            return schemaAt(d.items[Number(key)], rest);
+        case 'record':
+            return schemaAt(d.valueType, rest);
+        case 'union': {
+            // The field as any of the answer's documented variants has it.
+            const options = d.options
+                .map((option) => schemaAt(option, path))
+                .filter((option) => option !== undefined);
+            return options.length > 1 ? union(options) : options[0];
+        }
+        default:
+            return undefined;
+    }
+}
+/** What a schema admits, in words: "a whole number or null", "a list of two whole numbers". */
+function answer_describe(schema) {
+    return schema === undefined ? 'something else' : words(schema, 'one');
+}
+/** A schema in words, for one value ("a whole number") or for several ("whole numbers"). */
+function words(schema, count) {
+    const one = count === 'one';
+    const d = def(schema);
+    switch (d.type) {
+        case 'optional':
+            return words(d.innerType, count);
+        case 'pipe':
+            return words(d.in, count);
+        case 'nullable':
+            return `${words(d.innerType, count)} or ${one ? 'null' : 'nulls'}`;
+        case 'number':
+            return `${one ? 'a ' : ''}${isWhole(d) ? 'whole ' : ''}number${one ? '' : 's'}`;
+        case 'string':
+            return one ? 'a string' : 'strings';
+        case 'boolean':
+            return 'true or false';
+        case 'enum':
+        case 'literal':
+            return oneOf(choices(d));
+        case 'array':
+            return `${one ? 'a list' : 'lists'} of ${words(d.element, 'many')}`;
+        case 'tuple': {
+            const items = d.items.map((item) => words(item, 'many'));
+            return new Set(items).size === 1
+                ? `${one ? 'a list' : 'lists'} of ${COUNTS[items.length] ?? items.length} ${items[0]}`
+                : `${one ? 'a list' : 'lists'} of ${d.items.map(answer_describe).join(', then ')}`;
+        }
+        case 'object':
+        case 'record':
+            return one ? 'an object' : 'objects';
+        case 'union': {
+            const options = d.options.map((option) => def(unwrap(option)));
+            if (options.every(({ type }) => type === 'enum' || type === 'literal'))
+                return oneOf(options.flatMap(choices));
+            return [...new Set(d.options.map((option) => words(option, count)))].join(' or ');
+        }
+        default:
+            return 'anything';
+    }
+}
+const COUNTS = ['no', 'one', 'two', 'three', 'four'];
+function isWhole(d) {
+    const formats = [d.format, ...(d.checks ?? []).map((check) => def(check).format)];
+    return formats.some((format) => format === 'safeint' || format === 'int32' || format === 'int64');
+}
+function choices(d) {
+    return (d.type === 'enum' ? Object.values(d.entries) : d.values).map(String);
+}
+function oneOf(values) {
+    const unique = [...new Set(values)];
+    return unique.length === 1 ? `"${unique[0]}"` : `one of ${unique.join(', ')}`;
+}
+
 ;// CONCATENATED MODULE: ./src/datafold/api.ts
 
 
-
-const runId = nullable(schemas_int());
-const submitAnswer = object({ ci_run_id: runId, run_id: runId });
-const triggerAnswer = object({ ci_run_id: schemas_int() });
+// Datafold's CI answers (ci.yml in its OpenAPI), down to the fields the action reads, with the
+// types and nullability documented there. SubmitCiJob, the answer to a submit and to a trigger,
+// requires neither id, so one left out is null; but a submit's answer must carry `run_id`, the
+// verdict it is read for (FastAPI sends every field, null included: an answer without it is no
+// verdict from Datafold, and is not taken for "no CI run waiting").
+const leftOutIsNull = pipe(optional(nullable(schemas_int())), transform((id) => id ?? null));
+const submitAnswer = object({ ci_run_id: leftOutIsNull, run_id: nullable(schemas_int()) });
+const triggerAnswer = object({ ci_run_id: leftOutIsNull });
 const ciRun = object({ id: schemas_int(), status: schemas_string() });
 const runsAnswer = array(ciRun);
+/**
+ * Hosts of Datafold's current app, where Datafold's documentation offers no CI integration:
+ * that is in Datafold Classic only.
+ */
+const CURRENT_APP_HOSTS = new Set(['us.datafold.com', 'eub.datafold.com']);
 /** Datafold's CI API, as the official SDK calls it. */
 class DatafoldApi {
     http;
@@ -12918,56 +13079,59 @@ class DatafoldApi {
         this.ciConfigId = ciConfigId;
     }
     get #notFound() {
+        const { hostname } = new URL(this.http.host);
+        if (CURRENT_APP_HOSTS.has(hostname)) {
+            return `${hostname} is Datafold's current app, and Datafold's documentation offers the CI API only in Datafold Classic (app.datafold.com, eu.datafold.com, and Classic dedicated deployments). Set "host" to the Datafold Classic address that holds CI config ${this.ciConfigId}.`;
+        }
         return `there is no CI config ${this.ciConfigId} on ${this.http.host}. Check "ci-config-id" against Datafold's CI settings page (and "host" for a dedicated deployment).`;
     }
     async submit(prNumber, entries, ifUnknown) {
         const what = `the diffs for pull request #${prNumber}`;
+        const path = `/api/v1/ci/${this.ciConfigId}/${prNumber}`;
         const response = await this.http.request({
             method: 'POST',
-            path: `/api/v1/ci/${this.ciConfigId}/${prNumber}`,
+            path,
             body: entries,
             what: `submitting ${what}`,
             notFound: this.#notFound,
             ifUnknown
         });
-        const answer = parseAnswer(submitAnswer, response.json, `Datafold's answer to ${what}`);
+        const answer = parseAnswer(submitAnswer, response.json, {
+            what: `Datafold's answer to ${what}`,
+            request: `POST ${path}`
+        });
         return { ciRunId: answer.ci_run_id, runId: answer.run_id };
     }
+    /** Starts a CI run; Datafold's answer may name it or not (`ci_run_id` null). */
     async trigger(request, ifUnknown) {
+        const path = `/api/v1/ci/${this.ciConfigId}/trigger`;
         const response = await this.http.request({
             method: 'POST',
-            path: `/api/v1/ci/${this.ciConfigId}/trigger`,
+            path,
             body: request,
             what: `starting a CI run for pull request #${request.pr_number}`,
             notFound: this.#notFound,
             ifUnknown
         });
-        return parseAnswer(triggerAnswer, response.json, "Datafold's answer to the CI run trigger")
-            .ci_run_id;
+        return parseAnswer(triggerAnswer, response.json, {
+            what: "Datafold's answer to the CI run trigger",
+            request: `POST ${path}`
+        }).ci_run_id;
     }
     /** The newest CI run for a commit, if any. */
     async latestRun(prSha) {
+        const path = `/api/v1/ci/${this.ciConfigId}/runs?${new URLSearchParams({ pr_sha: prSha, limit: '1' })}`;
         const response = await this.http.request({
             method: 'GET',
-            path: `/api/v1/ci/${this.ciConfigId}/runs?${new URLSearchParams({ pr_sha: prSha, limit: '1' })}`,
+            path,
             what: `listing the CI runs of commit ${prSha}`,
             notFound: this.#notFound
         });
-        return parseAnswer(runsAnswer, response.json, "Datafold's list of CI runs")[0];
+        return parseAnswer(runsAnswer, response.json, {
+            what: "Datafold's list of CI runs",
+            request: `GET ${path}`
+        })[0];
     }
-}
-/** Datafold's answer, checked against its documented shape: a wrong one is an error naming the request. */
-function parseAnswer(schema, json, what) {
-    const result = schema.safeParse(json);
-    if (result.success)
-        return result.data;
-    const problems = result.error.issues.map((issue) => {
-        const where = issue.path.join('.') || 'the answer';
-        return issue.code === 'invalid_type'
-            ? `${where} should be ${issue.expected}`
-            : `${where}: ${issue.message}`;
-    });
-    throw new ActionError(`${what} is not what the Datafold API returns (${problems.join('; ')}); it was: ${excerpt(JSON.stringify(json) ?? String(json))}`);
 }
 
 ;// CONCATENATED MODULE: external "node:timers/promises"
@@ -13226,7 +13390,23 @@ const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 /** Sent in the User-Agent; a test keeps it equal to package.json's version. */
 const VERSION = '1.0.0';
 
+;// CONCATENATED MODULE: ./src/runtime/lists.ts
+/** Items named in a message before the rest are counted. */
+const NAMED_ITEMS = 10;
+/**
+ * `items` joined for a message, the first `max` of them and a count of the rest ("a, b, and 4,998
+ * more"), so that a list a user or a server supplies (5,000 labels, a 422 with 10,000 details)
+ * cannot grow a log line, an annotation or the job summary without bound.
+ */
+function cutList(items, { max = NAMED_ITEMS, separator = ', ' } = {}) {
+    if (items.length <= max)
+        return items.join(separator);
+    const more = (items.length - max).toLocaleString('en-US');
+    return [...items.slice(0, max), `and ${more} more`].join(separator);
+}
+
 ;// CONCATENATED MODULE: ./src/datafold/http.ts
+
 
 
 
@@ -13332,7 +13512,7 @@ class DatafoldHttp {
             return new ActionError(`${prefix}: ${options.notFound}`);
         const details = validationDetails(response.body);
         if (status === 422 && details) {
-            return new ActionError(`${prefix}: Datafold found the request invalid:\n${details.join('\n')}`);
+            return new ActionError(`${prefix}: Datafold found the request invalid:\n  - ${cutList(details, { separator: '\n  - ' })}`);
         }
         return new ActionError(`${prefix}${describeBody(response.body)}`);
     }
@@ -13345,7 +13525,7 @@ function validationDetails(body) {
             return typeof detail === 'string' ? [detail] : undefined;
         return detail.map((item) => {
             const location = Array.isArray(item?.loc) ? item.loc.join(' → ') : '';
-            return `  - ${location ? `${location}: ` : ''}${String(item?.msg ?? JSON.stringify(item))}`;
+            return `${location ? `${location}: ` : ''}${String(item?.msg ?? JSON.stringify(item))}`;
         });
     }
     catch {
@@ -13406,7 +13586,7 @@ async function submitDiffs(api, pr, entries, onMissingRun, wait) {
     const first = await submitOnce();
     if (first.submitted || first.answerLost)
         return first;
-    const missing = `Datafold has no CI run waiting for pull request #${pr.number}, so it did not take the diffs.`;
+    const missing = `Datafold has no CI run waiting for pull request #${pr.number} (its answer has "run_id": null), so it did not take the diffs.`;
     if (onMissingRun === 'warn') {
         warning(`${missing} Set "on-missing-run: trigger" to start a run, or "fail" to fail the step.`);
         return first;
@@ -13430,12 +13610,17 @@ async function submitDiffs(api, pr, entries, onMissingRun, wait) {
             throw error;
         throw new ActionError(`${lostAnswer(error, `starting a CI run for pull request #${pr.number}`)}: it may or may not have started one, so it was not sent again and the diffs were not submitted. Re-running the job starts a run and submits them.`);
     }
-    info(`Started Datafold CI run ${triggeredId} for pull request #${pr.number}; submitting again.`);
+    // Datafold's trigger answer may leave the run unnamed ("ci_run_id": null, valid per its
+    // OpenAPI): the one more submit follows all the same, and its answer decides.
+    const started = triggeredId === null
+        ? `Datafold took the trigger for pull request #${pr.number} without naming a CI run ("ci_run_id": null)`
+        : `Datafold started CI run ${triggeredId} for pull request #${pr.number}`;
+    info(`${started}; submitting again.`);
     const second = await submitOnce();
     if (second.answerLost)
         return second;
     if (!second.submitted) {
-        throw new ActionError(`Datafold started CI run ${triggeredId} for pull request #${pr.number} but still reports no run waiting for its diffs. Look at the run in Datafold; re-running the job submits again.`);
+        throw new ActionError(`${started} but still reports no run waiting for its diffs (the second submit's answer has "run_id": null). Look at the pull request's CI runs in Datafold; re-running the job submits again.`);
     }
     return { ...second, ciRunId: second.ciRunId ?? triggeredId };
 }
@@ -15326,6 +15511,7 @@ function applyEdits(text, edits) {
  * slower on files with comments or problems.
  */
 
+
 function formatProblem(file, problem) {
     return `${file}:${problem.line}:${problem.column}: ${problem.message}`;
 }
@@ -15674,7 +15860,9 @@ function bothListsMessage(label, include, exclude) {
         ? ''
         : shared.length === 1
             ? ` (${shared[0]} is in both lists)`
-            : ` (${shared.slice(0, -1).join(', ')} and ${shared.at(-1)} are in both lists)`;
+            : shared.length <= NAMED_ITEMS
+                ? ` (${shared.slice(0, -1).join(', ')} and ${shared.at(-1)} are in both lists)`
+                : ` (${cutList(shared)} are in both lists)`;
     return (`${label}: Datafold ignores "exclude_columns" when "include_columns" is set, so only the ` +
         `columns in "include_columns" are compared${inBoth}; leave "exclude_columns" out to say what Datafold does`);
 }
@@ -16064,6 +16252,7 @@ function lazyGitHub(token, owner, repo) {
 
 
 
+
 const DEFAULT_HOST = 'https://app.datafold.com';
 const ON_MISSING_RUN = ['warn', 'fail', 'trigger'];
 /** The results `fail-on` can name, in Datafold's own words. */
@@ -16120,7 +16309,7 @@ const failOn = pipe(items(/[,\n]/), transform((values, ctx) => {
     ctx.issues.push({
         code: 'custom',
         input: values,
-        message: `${unknown.map((value) => `"${value}"`).join(', ')} ${unknown.length === 1 ? 'is not a result' : 'are not results'} it can fail on: use one or more of ${FAIL_ON.join(', ')} (comma or newline separated)`
+        message: `${cutList(unknown.map((value) => `"${value}"`))} ${unknown.length === 1 ? 'is not a result' : 'are not results'} it can fail on: use one or more of ${FAIL_ON.join(', ')} (comma or newline separated)`
     });
     return NEVER;
 }));
@@ -16677,6 +16866,7 @@ async function findPullRequest(prNumber, context, github) {
  */
 
 
+
 /** A predicate that says whether a changed path is ignored by `patterns`. */
 function ignoredFilesMatcher(patterns) {
     const rules = [];
@@ -16694,7 +16884,7 @@ function ignoredFilesMatcher(patterns) {
         }
     }
     if (problems.length > 0) {
-        throw new ActionError(`Input "files-to-ignore": ${problems.join('; ')}.`);
+        throw new ActionError(`Input "files-to-ignore": ${cutList(problems, { separator: '; ' })}.`);
     }
     return (path) => isIgnored(rules, path);
 }
@@ -16825,6 +17015,7 @@ var picomatch = __nccwpck_require__(6);
 var picomatch_default = /*#__PURE__*/__nccwpck_require__.n(picomatch);
 ;// CONCATENATED MODULE: ./src/rules/rules.ts
 
+
 function factsNeeded(rules) {
     return {
         commitMessage: rules.skipMarker !== '',
@@ -16833,8 +17024,9 @@ function factsNeeded(rules) {
         changedFiles: rules.filesToIgnore.length > 0
     };
 }
+/** Labels and patterns, quoted; a long list (a pull request may carry thousands of labels) is cut. */
 function quoteList(items) {
-    return items.map((item) => `"${item}"`).join(', ');
+    return cutList(items.map((item) => `"${item}"`));
 }
 /** Decides from the pull request's facts whether to skip; the first rule that applies wins. */
 function findSkip(facts, rules) {
@@ -17075,7 +17267,8 @@ function html_escape(text) {
 
 
 // Datafold's data-diff answers (data-diffs.yml in its OpenAPI), down to the fields the action
-// reads: a field it does not use may be anything, one it uses must have the documented type.
+// reads: a field it does not use may be anything, one it uses must have the documented type and
+// nullability (ApiDataDiffFull leaves each of them out or null at will).
 /** Diffs asked for per page: the API's default, so surely served (no maximum is documented). */
 const PAGE_SIZE = 100;
 const data_diffs_nullable = (schema) => optional(nullable(schema));
@@ -17088,10 +17281,21 @@ const DIFF_RESULTS = [
     'identical',
     'empty'
 ];
+/** JobStatus: a diff's status. */
+const JOB_STATUSES = [
+    'needs_confirmation',
+    'needs_authentication',
+    'waiting',
+    'queued',
+    'processing',
+    'done',
+    'failed',
+    'cancelled'
+];
 const dataDiff = object({
     id: data_diffs_nullable(schemas_int()),
     ci_run_id: data_diffs_nullable(schemas_int()),
-    status: data_diffs_nullable(schemas_string()),
+    status: data_diffs_nullable(schemas_enum(JOB_STATUSES)),
     result: data_diffs_nullable(schemas_enum(DIFF_RESULTS)),
     table1: data_diffs_nullable(array(schemas_string())),
     table2: data_diffs_nullable(array(schemas_string())),
@@ -17147,28 +17351,37 @@ class DataDiffsApi {
         });
         if (page > 1)
             query.set('page', String(page));
+        const path = `/api/v1/datadiffs?${query}`;
         const response = await this.http.request({
             method: 'GET',
-            path: `/api/v1/datadiffs?${query}`,
+            path,
             what: `listing the data diffs of CI run ${ciRunId} (page ${page})`,
             notFound: `${this.http.host} has no data diffs API at /api/v1/datadiffs.`,
             forbidden: FORBIDDEN
         });
-        return parseAnswer(dataDiffPage, response.json, `Datafold's page ${page} of the data diffs of CI run ${ciRunId}`);
+        return parseAnswer(dataDiffPage, response.json, {
+            what: `Datafold's page ${page} of the data diffs of CI run ${ciRunId}`,
+            request: `GET ${path}`
+        });
     }
     async summaryResults(diffId) {
+        const path = `/api/v1/datadiffs/${diffId}/summary_results`;
         const response = await this.http.request({
             method: 'GET',
-            path: `/api/v1/datadiffs/${diffId}/summary_results`,
+            path,
             what: `reading the results of data diff ${diffId}`,
             notFound: `there is no data diff ${diffId} on ${this.http.host}.`,
             forbidden: FORBIDDEN
         });
-        return parseAnswer(summaryResults, response.json, `Datafold's results of data diff ${diffId}`);
+        return parseAnswer(summaryResults, response.json, {
+            what: `Datafold's results of data diff ${diffId}`,
+            request: `GET ${path}`
+        });
     }
 }
 
 ;// CONCATENATED MODULE: ./src/results/results.ts
+
 
 /** Pages read at most: beyond, the summary says the results may be incomplete. */
 const MAX_PAGES = 20;
@@ -17265,7 +17478,6 @@ function problemsFirst(rows) {
 }
 /** How a diff is named in messages: its PR table, and the production table it was diffed with. */
 const tableName = ({ report }) => report.prod === report.pr || report.prod === '' ? report.pr : `${report.pr} (vs ${report.prod})`;
-const NAMED_IN_MESSAGE = 10;
 /** The rows whose result `fail-on` lists. */
 function tripped(rows, failOn) {
     return rows.filter(({ report }) => report.result !== null && failOn.includes(report.result));
@@ -17289,11 +17501,8 @@ function gateFailure(results, failOn) {
             ? `${run} has more data diffs than the ${MAX_PAGES * PAGE_SIZE} read, so ${listed} could not be checked on all of them.`
             : undefined;
     }
-    const names = hits
-        .slice(0, NAMED_IN_MESSAGE)
-        .map((row) => `${tableName(row)}: ${row.report.result}`);
-    const more = hits.length > NAMED_IN_MESSAGE ? `; and ${hits.length - NAMED_IN_MESSAGE} more` : '';
-    return `${hits.length} of ${results.rows.length} data diffs of ${run} tripped ${listed}: ${names.join('; ')}${more}.`;
+    const names = cutList(hits.map((row) => `${tableName(row)}: ${row.report.result}`), { separator: '; ' });
+    return `${hits.length} of ${results.rows.length} data diffs of ${run} tripped ${listed}: ${names}.`;
 }
 
 ;// CONCATENATED MODULE: ./src/report/results-view.ts
@@ -17445,6 +17654,7 @@ function resultsSection(results, outcome) {
 
 
 
+
 const SUMMARY_ROWS = 25;
 const SUMMARY_PROBLEMS = 20;
 /** Writes every output to GITHUB_OUTPUT, redacted; throws when the file cannot be written. */
@@ -17521,7 +17731,7 @@ async function writeSummary(outcome) {
     const entries = outcome.entries ?? [];
     if (entries.length > 0) {
         // An empty cell would collapse the table row in core.summary's HTML.
-        const cell = (items) => items === null ? '<em>null</em>' : items.length === 0 ? '–' : html_escape(items.join(', '));
+        const cell = (items) => items === null ? '<em>null</em>' : items.length === 0 ? '–' : html_escape(cutList(items));
         // A skip, a failure or a lost answer leaves them unsent, or unconfirmed.
         summary.addHeading(outcome.submitted ? 'Diffs submitted' : 'Diffs', 3).addTable([
             [

@@ -239,16 +239,17 @@ export async function startDatafold(options = {}) {
       run.status = statusSequence[Math.min(run.polls, statusSequence.length - 1)];
       run.polls++;
     }
+    // ApiCiRun: every field but `id` is a string, `pr_num` included, and none is null.
     return {
       status: 200,
       json: page.map(
         ({ id, base_branch, base_sha, pr_branch, pr_sha, pr_num, status, source }) => ({
           id,
-          base_branch,
-          base_sha,
-          pr_branch,
-          pr_sha,
-          pr_num,
+          base_branch: base_branch ?? '',
+          base_sha: base_sha ?? '',
+          pr_branch: pr_branch ?? '',
+          pr_sha: pr_sha ?? '',
+          pr_num: String(pr_num),
           status,
           source
         })

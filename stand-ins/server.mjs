@@ -18,6 +18,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
  * @property {string} kind  the endpoint the stand-in routed it to ('unknown' when none)
  * @property {Fault} [fault]  the scripted fault played for it
  * @property {number} [streamed]  with an `endless` fault: body bytes written before the client left
+ * @property {Reply} [reply]  the answer given (status and body); cut short or trickled with those faults
  */
 
 /**
@@ -124,6 +125,7 @@ export async function startServer({ route, errorJson }) {
       if (fault?.drop) return void req.socket.destroy();
       if (fault?.endless) return void sendForever(res, request);
       const reply = (fault && faultReply(fault, errorJson)) ?? processed ?? handle(request);
+      request.reply = reply;
       if (fault?.cut || fault?.stall || fault?.trickleMs) {
         await sendMangled(res, reply, fault, closing.signal);
         return;

@@ -1,11 +1,13 @@
 /**
  * The Datafold side of the action, end to end against the Datafold stand-in: the submit
  * request is the official SDK's byte for byte where it matters, `on-missing-run` and `wait`
- * behave as documented, and the API key never shows.
+ * behave as documented, and the API key never shows. Each scenario's requests and the stand-in's
+ * answers are also held to Datafold's OpenAPI (contract.ts).
  */
 import { describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { webhookExample } from '../../stand-ins/github.mjs';
+import { expectContract } from './contract.js';
 import { TEST_GITHUB_TOKEN } from '../../stand-ins/runner.mjs';
 import {
   arrivals,
@@ -64,6 +66,7 @@ describe('the submit request', () => {
       });
 
       expectSuccess(result);
+      await expectContract(datafold);
       expect(result.outputs).toEqual(outputs());
       expect(sent(datafold)).toEqual([SUBMIT]);
       expect(sent(github)).toEqual([]); // the payload has every fact; no rule needs more
@@ -139,6 +142,7 @@ describe('the submit request', () => {
     });
 
     expectSuccess(result, key);
+    await expectContract(datafold, { basePath: path === SUBMIT.path ? '' : '/prefix' });
     expect(result.outputs).toEqual(outputs());
     expect(sent(datafold)).toEqual([{ ...SUBMIT, path }]);
     expect(datafold.requests[0].headers.authorization).toBe(`Key ${key}`);
@@ -154,6 +158,7 @@ describe('on-missing-run', () => {
     const { result, datafold } = await scenario({ datafold: { waitingPrs: [] } });
 
     expectSuccess(result);
+    await expectContract(datafold);
     expect(warnings(result)).toEqual([expect.stringContaining(NOT_WAITING)]);
     expect(result.outputs).toEqual(notSubmitted);
     expect(sent(datafold)).toEqual([SUBMIT]);
@@ -167,6 +172,7 @@ describe('on-missing-run', () => {
     });
 
     expectFailure(result, [NOT_WAITING, 'on-missing-run: trigger']);
+    await expectContract(datafold);
     expect(result.outputs).toEqual(notSubmitted);
     expect(sent(datafold)).toEqual([SUBMIT]);
   });
@@ -180,6 +186,7 @@ describe('on-missing-run', () => {
       });
 
       expectSuccess(result);
+      await expectContract(datafold);
       expect(result.outputs).toEqual(outputs());
       expect(sent(datafold)).toEqual([SUBMIT, TRIGGER, SUBMIT]);
       expect(datafold.requests[1].headers).toMatchObject({
@@ -208,6 +215,7 @@ describe('on-missing-run', () => {
       });
 
       expectSuccess(result);
+      await expectContract(datafold);
       expect(result.outputs).toEqual(outputs({ 'pr-number': '7', 'head-sha': pull.head.sha }));
       const submit = { ...SUBMIT, path: '/api/v1/ci/123/7' };
       expect(sent(datafold)).toEqual([
@@ -248,6 +256,7 @@ describe('wait', () => {
 
     if (code === 0) expectSuccess(result);
     else expectFailure(result, [`Datafold CI run 1001 ended ${final}`]);
+    await expectContract(datafold);
     expect(result.outputs).toEqual(
       outputs({
         'run-status': final,
@@ -278,6 +287,7 @@ describe('wait', () => {
     });
 
     expectFailure(result, [`Datafold lists no CI run for commit ${PR.head.sha}`]);
+    await expectContract(datafold);
     expect(result.outputs).toEqual(outputs());
     const [submit, ...polls] = sent(datafold);
     expect(submit).toEqual(SUBMIT);
@@ -297,6 +307,7 @@ describe('wait', () => {
       });
 
       expectFailure(result, ['CI run 1001 is still running', 'wait-timeout-minutes']);
+      await expectContract(datafold);
       expect(result.outputs).toEqual(outputs());
       const polls = sent(datafold).slice(1);
       expect(polls.length).toBeGreaterThanOrEqual(10);

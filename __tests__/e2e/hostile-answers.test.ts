@@ -159,30 +159,30 @@ describe('answers of the wrong shape: the request named, never a TypeError', () 
       name: 'a list where the submit answer belongs',
       fault: { match: 'submit', fault: { json: [] } },
       message:
-        "Datafold's answer to the diffs for pull request #2 is not what the Datafold API returns (the answer should be object)"
+        "Datafold's answer to the diffs for pull request #2 is not what the Datafold API returns (POST /api/v1/ci/123/2): the answer should be an object, found []"
     },
     {
       name: 'a string where a run id belongs',
       fault: { match: 'submit', fault: { json: { ci_run_id: '1001', run_id: 5001 } } },
-      message: 'is not what the Datafold API returns (ci_run_id should be number)'
+      message:
+        'is not what the Datafold API returns (POST /api/v1/ci/123/2): ci_run_id should be a whole number or null, found "1001"'
     },
     {
       name: 'an object where the list of runs belongs',
       fault: { match: 'runs', fault: { json: { items: [] } } },
-      message:
-        "Datafold's list of CI runs is not what the Datafold API returns (the answer should be array)"
+      message: `Datafold's list of CI runs is not what the Datafold API returns (GET /api/v1/ci/123/runs?pr_sha=${PR.head.sha}&limit=1): the answer should be a list of objects, found {"items":[]}`
     },
     {
       name: 'a null in the list of runs',
       fault: { match: 'runs', fault: { json: [null] } },
       message:
-        "Datafold's list of CI runs is not what the Datafold API returns (0 should be object)"
+        "Datafold's list of CI runs is not what the Datafold API returns (GET /api/v1/ci/123/runs?pr_sha=ec26c3e57ca3a959ca5aad62de7213c562f8c821&limit=1): [0] should be an object, found null"
     },
     {
       name: 'a number where a run status belongs',
       fault: { match: 'runs', fault: { json: [{ id: 1001, status: 5 }] } },
       message:
-        "Datafold's list of CI runs is not what the Datafold API returns (0.status should be string)"
+        "Datafold's list of CI runs is not what the Datafold API returns (GET /api/v1/ci/123/runs?pr_sha=ec26c3e57ca3a959ca5aad62de7213c562f8c821&limit=1): [0].status should be a string, found 5"
     }
   ])('$name', async ({ fault, message }) => {
     const { result, datafold } = await scenario({

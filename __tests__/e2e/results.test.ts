@@ -302,7 +302,7 @@ describe('results that cannot be read', () => {
       name: 'a page of the wrong shape',
       fault: { json: { results: 'none' } },
       tries: 1,
-      reason: 'page should be number'
+      reason: 'page is missing (it should be a whole number)'
     },
     { name: 'four 503s', fault: { status: 503 }, times: 4, tries: 4, reason: 'HTTP 503' },
     {
@@ -377,7 +377,7 @@ describe('results that cannot be read', () => {
     });
     expect(datafold.requests.filter(({ path }) => path === summaryOf(70001).path)).toHaveLength(2);
     expect(result.summary).toContain('Figures could not be read');
-    expect(result.summary).toContain('pks should be object');
+    expect(result.summary).toContain('pks should be an object or null, found 1');
     expect(warnings(result)).toEqual([
       expect.stringContaining('Could not read the figures of 1 of 5 data diffs')
     ]);

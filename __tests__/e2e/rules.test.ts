@@ -156,6 +156,21 @@ const cases: RuleCase[] = [
     github: [getPull()]
   },
 
+  {
+    // GitHub lets a pull request carry any number of labels: the notice names ten, counts the rest.
+    name: 'require-label: 5,000 labels, none of them wanted: a short notice',
+    inputs: { 'require-label': 'datafold' },
+    pull: { labels: Array.from({ length: 5000 }, (_, i) => `label-${i + 1}`) },
+    skip: {
+      reason: 'missing-label',
+      message: `Skipped: the pull request has none of the labels "datafold" (it has ${Array.from(
+        { length: 10 },
+        (_, i) => `"label-${i + 1}"`
+      ).join(', ')}, and 4,990 more).`
+    },
+    github: [getPull()]
+  },
+
   // base-branch: globs; the payload's base ref serves, no request.
   {
     name: 'base-branch: release/** matches release/2026/q4',

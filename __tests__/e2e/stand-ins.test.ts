@@ -105,17 +105,18 @@ describe('Datafold stand-in', () => {
       (await fetch(`${df.url}/api/v1/ci/123/runs?${query}`, { headers: KEY })).json();
 
     expect(await list('')).toEqual([
-      expect.objectContaining({ pr_num: 8, status: 'waiting' }),
-      expect.objectContaining({ pr_num: 7, status: 'running' })
+      expect.objectContaining({ pr_num: '8', status: 'waiting' }),
+      expect.objectContaining({ pr_num: '7', status: 'running' })
     ]);
     const [run] = (await list(`pr_sha=${sha}&limit=1`)) as object[];
+    // Datafold's ApiCiRun: strings throughout (what the stand-in does not know is empty).
     expect(run).toEqual({
       id: expect.any(Number),
-      base_branch: null,
-      base_sha: null,
-      pr_branch: null,
+      base_branch: '',
+      base_sha: '',
+      pr_branch: '',
       pr_sha: sha,
-      pr_num: 7,
+      pr_num: '7',
       status: 'done',
       source: 'api'
     });

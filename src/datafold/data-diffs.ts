@@ -1,9 +1,10 @@
 import * as z from 'zod/mini';
-import { parseAnswer } from './api.js';
+import { parseAnswer } from './answer.js';
 import type { DatafoldHttp } from './http.js';
 
 // Datafold's data-diff answers (data-diffs.yml in its OpenAPI), down to the fields the action
-// reads: a field it does not use may be anything, one it uses must have the documented type.
+// reads: a field it does not use may be anything, one it uses must have the documented type and
+// nullability (ApiDataDiffFull leaves each of them out or null at will).
 
 /** Diffs asked for per page: the API's default, so surely served (no maximum is documented). */
 export const PAGE_SIZE = 100;
@@ -21,10 +22,22 @@ const DIFF_RESULTS = [
 ] as const;
 export type DiffResultName = (typeof DIFF_RESULTS)[number];
 
+/** JobStatus: a diff's status. */
+const JOB_STATUSES = [
+  'needs_confirmation',
+  'needs_authentication',
+  'waiting',
+  'queued',
+  'processing',
+  'done',
+  'failed',
+  'cancelled'
+] as const;
+
 const dataDiff = z.object({
   id: nullable(z.int()),
   ci_run_id: nullable(z.int()),
-  status: nullable(z.string()),
+  status: nullable(z.enum(JOB_STATUSES)),
   result: nullable(z.enum(DIFF_RESULTS)),
   table1: nullable(z.array(z.string())),
   table2: nullable(z.array(z.string())),
@@ -89,28 +102,32 @@ export class DataDiffsApi {
       page_size: String(PAGE_SIZE)
     });
     if (page > 1) query.set('page', String(page));
+    const path = `/api/v1/datadiffs?${query}`;
     const response = await this.http.request({
       method: 'GET',
-      path: `/api/v1/datadiffs?${query}`,
+      path,
       what: `listing the data diffs of CI run ${ciRunId} (page ${page})`,
       notFound: `${this.http.host} has no data diffs API at /api/v1/datadiffs.`,
       forbidden: FORBIDDEN
     });
-    return parseAnswer(
-      dataDiffPage,
-      response.json,
-      `Datafold's page ${page} of the data diffs of CI run ${ciRunId}`
-    );
+    return parseAnswer(dataDiffPage, response.json, {
+      what: `Datafold's page ${page} of the data diffs of CI run ${ciRunId}`,
+      request: `GET ${path}`
+    });
   }
 
   async summaryResults(diffId: number): Promise<SummaryResults> {
+    const path = `/api/v1/datadiffs/${diffId}/summary_results`;
     const response = await this.http.request({
       method: 'GET',
-      path: `/api/v1/datadiffs/${diffId}/summary_results`,
+      path,
       what: `reading the results of data diff ${diffId}`,
       notFound: `there is no data diff ${diffId} on ${this.http.host}.`,
       forbidden: FORBIDDEN
     });
-    return parseAnswer(summaryResults, response.json, `Datafold's results of data diff ${diffId}`);
+    return parseAnswer(summaryResults, response.json, {
+      what: `Datafold's results of data diff ${diffId}`,
+      request: `GET ${path}`
+    });
   }
 }

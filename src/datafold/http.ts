@@ -13,6 +13,7 @@ import {
 import { send, TransportError } from '../http/transport.js';
 import { excerpt } from '../inputs/secrets.js';
 import { VERSION } from '../runtime/version.js';
+import { cutList } from '../runtime/lists.js';
 
 interface DatafoldResponse {
   status: number;
@@ -161,7 +162,7 @@ export class DatafoldHttp {
     const details = validationDetails(response.body);
     if (status === 422 && details) {
       return new ActionError(
-        `${prefix}: Datafold found the request invalid:\n${details.join('\n')}`
+        `${prefix}: Datafold found the request invalid:\n  - ${cutList(details, { separator: '\n  - ' })}`
       );
     }
     return new ActionError(`${prefix}${describeBody(response.body)}`);
@@ -175,7 +176,7 @@ function validationDetails(body: string): string[] | undefined {
     if (!Array.isArray(detail)) return typeof detail === 'string' ? [detail] : undefined;
     return detail.map((item: { loc?: unknown; msg?: unknown }) => {
       const location = Array.isArray(item?.loc) ? item.loc.join(' → ') : '';
-      return `  - ${location ? `${location}: ` : ''}${String(item?.msg ?? JSON.stringify(item))}`;
+      return `${location ? `${location}: ` : ''}${String(item?.msg ?? JSON.stringify(item))}`;
     });
   } catch {
     return undefined;

@@ -56,7 +56,7 @@ export async function submitDiffs(
   const first = await submitOnce();
   if (first.submitted || first.answerLost) return first;
 
-  const missing = `Datafold has no CI run waiting for pull request #${pr.number}, so it did not take the diffs.`;
+  const missing = `Datafold has no CI run waiting for pull request #${pr.number} (its answer has "run_id": null), so it did not take the diffs.`;
   if (onMissingRun === 'warn') {
     core.warning(
       `${missing} Set "on-missing-run: trigger" to start a run, or "fail" to fail the step.`
@@ -70,7 +70,7 @@ export async function submitDiffs(
   }
 
   const facts = await pr.need('baseRef', 'baseSha', 'headRef', 'headSha');
-  let triggeredId: number;
+  let triggeredId: number | null;
   try {
     triggeredId = await api.trigger(
       {
@@ -88,14 +88,18 @@ export async function submitDiffs(
       `${lostAnswer(error, `starting a CI run for pull request #${pr.number}`)}: it may or may not have started one, so it was not sent again and the diffs were not submitted. Re-running the job starts a run and submits them.`
     );
   }
-  core.info(
-    `Started Datafold CI run ${triggeredId} for pull request #${pr.number}; submitting again.`
-  );
+  // Datafold's trigger answer may leave the run unnamed ("ci_run_id": null, valid per its
+  // OpenAPI): the one more submit follows all the same, and its answer decides.
+  const started =
+    triggeredId === null
+      ? `Datafold took the trigger for pull request #${pr.number} without naming a CI run ("ci_run_id": null)`
+      : `Datafold started CI run ${triggeredId} for pull request #${pr.number}`;
+  core.info(`${started}; submitting again.`);
   const second = await submitOnce();
   if (second.answerLost) return second;
   if (!second.submitted) {
     throw new ActionError(
-      `Datafold started CI run ${triggeredId} for pull request #${pr.number} but still reports no run waiting for its diffs. Look at the run in Datafold; re-running the job submits again.`
+      `${started} but still reports no run waiting for its diffs (the second submit's answer has "run_id": null). Look at the pull request's CI runs in Datafold; re-running the job submits again.`
     );
   }
   return { ...second, ciRunId: second.ciRunId ?? triggeredId };

@@ -11,6 +11,7 @@
  * slower on files with comments or problems.
  */
 import { printParseErrorCode, visit, type ParseError } from 'jsonc-parser';
+import { cutList, NAMED_ITEMS } from '../runtime/lists.js';
 
 export interface DiffEntry {
   prod: string;
@@ -447,7 +448,9 @@ function bothListsMessage(label: string, include: ColumnList, exclude: ColumnLis
       ? ''
       : shared.length === 1
         ? ` (${shared[0]} is in both lists)`
-        : ` (${shared.slice(0, -1).join(', ')} and ${shared.at(-1)} are in both lists)`;
+        : shared.length <= NAMED_ITEMS
+          ? ` (${shared.slice(0, -1).join(', ')} and ${shared.at(-1)} are in both lists)`
+          : ` (${cutList(shared)} are in both lists)`;
   return (
     `${label}: Datafold ignores "exclude_columns" when "include_columns" is set, so only the ` +
     `columns in "include_columns" are compared${inBoth}; leave "exclude_columns" out to say what Datafold does`

@@ -3,6 +3,7 @@ import * as core from '@actions/core';
 import * as z from 'zod/mini';
 import { ActionError } from '../runtime/errors.js';
 import { guardSecrets, MIN_SECRET_LENGTH } from './secrets.js';
+import { cutList } from '../runtime/lists.js';
 
 export const DEFAULT_HOST = 'https://app.datafold.com';
 
@@ -104,7 +105,7 @@ const failOn = z.pipe(
     ctx.issues.push({
       code: 'custom',
       input: values,
-      message: `${unknown.map((value) => `"${value}"`).join(', ')} ${unknown.length === 1 ? 'is not a result' : 'are not results'} it can fail on: use one or more of ${FAIL_ON.join(', ')} (comma or newline separated)`
+      message: `${cutList(unknown.map((value) => `"${value}"`))} ${unknown.length === 1 ? 'is not a result' : 'are not results'} it can fail on: use one or more of ${FAIL_ON.join(', ')} (comma or newline separated)`
     });
     return z.NEVER;
   })

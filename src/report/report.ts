@@ -1,6 +1,7 @@
 import * as core from '@actions/core';
 import { appendFile } from 'node:fs/promises';
 import { redact } from '../inputs/secrets.js';
+import { cutList } from '../runtime/lists.js';
 import { escape } from './html.js';
 import type { Outcome } from './outcome.js';
 import { resultOutputs, resultsSection } from './results-view.js';
@@ -82,7 +83,7 @@ export async function writeSummary(outcome: Outcome): Promise<void> {
   if (entries.length > 0) {
     // An empty cell would collapse the table row in core.summary's HTML.
     const cell = (items: string[] | null) =>
-      items === null ? '<em>null</em>' : items.length === 0 ? '–' : escape(items.join(', '));
+      items === null ? '<em>null</em>' : items.length === 0 ? '–' : escape(cutList(items));
     // A skip, a failure or a lost answer leaves them unsent, or unconfirmed.
     summary.addHeading(outcome.submitted ? 'Diffs submitted' : 'Diffs', 3).addTable([
       [

@@ -6,6 +6,7 @@ import {
   type SummaryResults
 } from '../datafold/data-diffs.js';
 import type { FailOn } from '../inputs/inputs.js';
+import { cutList } from '../runtime/lists.js';
 
 /** One data diff of the run, as the `results` output carries it. */
 interface DiffReport {
@@ -155,8 +156,6 @@ export function problemsFirst(rows: DiffRow[]): DiffRow[] {
 const tableName = ({ report }: DiffRow) =>
   report.prod === report.pr || report.prod === '' ? report.pr : `${report.pr} (vs ${report.prod})`;
 
-const NAMED_IN_MESSAGE = 10;
-
 /** The rows whose result `fail-on` lists. */
 export function tripped(rows: DiffRow[], failOn: FailOn[]): DiffRow[] {
   return rows.filter(
@@ -184,9 +183,9 @@ export function gateFailure(results: RunResults, failOn: FailOn[]): string | und
       ? `${run} has more data diffs than the ${MAX_PAGES * PAGE_SIZE} read, so ${listed} could not be checked on all of them.`
       : undefined;
   }
-  const names = hits
-    .slice(0, NAMED_IN_MESSAGE)
-    .map((row) => `${tableName(row)}: ${row.report.result}`);
-  const more = hits.length > NAMED_IN_MESSAGE ? `; and ${hits.length - NAMED_IN_MESSAGE} more` : '';
-  return `${hits.length} of ${results.rows.length} data diffs of ${run} tripped ${listed}: ${names.join('; ')}${more}.`;
+  const names = cutList(
+    hits.map((row) => `${tableName(row)}: ${row.report.result}`),
+    { separator: '; ' }
+  );
+  return `${hits.length} of ${results.rows.length} data diffs of ${run} tripped ${listed}: ${names}.`;
 }

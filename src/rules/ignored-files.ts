@@ -10,6 +10,7 @@
  */
 import { ActionError } from '../runtime/errors.js';
 import { escapeRegExp } from '../runtime/regexp.js';
+import { cutList } from '../runtime/lists.js';
 
 interface Rule {
   regex: RegExp;
@@ -31,7 +32,7 @@ export function ignoredFilesMatcher(patterns: readonly string[]): (path: string)
     }
   }
   if (problems.length > 0) {
-    throw new ActionError(`Input "files-to-ignore": ${problems.join('; ')}.`);
+    throw new ActionError(`Input "files-to-ignore": ${cutList(problems, { separator: '; ' })}.`);
   }
   return (path) => isIgnored(rules, path);
 }

@@ -1,4 +1,5 @@
 import picomatch from 'picomatch';
+import { cutList } from '../runtime/lists.js';
 
 type SkipReason =
   | 'skip-marker'
@@ -50,8 +51,9 @@ export function factsNeeded(rules: Rules): Record<keyof RuleFacts, boolean> {
   };
 }
 
+/** Labels and patterns, quoted; a long list (a pull request may carry thousands of labels) is cut. */
 function quoteList(items: string[]): string {
-  return items.map((item) => `"${item}"`).join(', ');
+  return cutList(items.map((item) => `"${item}"`));
 }
 
 /** Decides from the pull request's facts whether to skip; the first rule that applies wins. */
