@@ -6,7 +6,9 @@
  * trigger endpoint creates one, and submitted runs move through a status sequence as they
  * are polled. Each submitted entry becomes a data diff of the run, served as Datafold's
  * data-diffs API does (data-diffs.yml in its OpenAPI): the list pages and filters by
- * `ci_run_id`, and each diff has its `summary_results` (done, failed or running).
+ * `ci_run_id`, and each diff has its `summary_results` (done, failed or running). A diff may
+ * finish over time, as its run is polled: until then it is listed `processing` with no result
+ * and `done: false`, and its `summary_results` answers pending, then running.
  * Error bodies have FastAPI's shapes, as Datafold's do.
  */
 import { STATUS_CODES } from 'node:http';
@@ -56,6 +58,8 @@ import { startServer } from './server.mjs';
  * @property {DiffResult | null} [result]  default 'identical'
  * @property {string} [status]  the diff's JobStatus (default 'done', 'failed' for 'error', 'processing' for null)
  * @property {unknown} [summary]
+ * @property {number} [finishAfter]  the diff finishes once its run has been listed this many times
+ *   (default 0: finished from the start); until then it runs
  */
 
 /** @typedef {'error' | 'bad-pks' | 'different' | 'missing-pks' | 'identical' | 'empty'} DiffResult */
@@ -70,6 +74,7 @@ import { startServer } from './server.mjs';
  * @property {DiffResult | null} result
  * @property {string} status
  * @property {unknown} summary  the summary_results answer
+ * @property {number} finishAfter  listings of its run before it finishes
  */
 
 /**
@@ -166,8 +171,23 @@ export async function startDatafold(options = {}) {
       pr,
       result,
       status,
-      summary: outcome.summary ?? summaryFor(result)
+      summary: outcome.summary ?? summaryFor(result),
+      finishAfter: outcome.finishAfter ?? 0
     });
+  }
+
+  /**
+   * A diff as Datafold shows it now: still running until its run has been listed
+   * `finishAfter` times, then as it turned out.
+   * @param {DataDiff} diff
+   * @returns {DataDiff}
+   */
+  function now(diff) {
+    const run = state.runs.find(({ id }) => id === diff.ci_run_id);
+    const polls = run?.polls ?? Infinity;
+    if (polls >= diff.finishAfter) return diff;
+    const summary = { status: polls === 0 ? 'pending' : 'running' };
+    return { ...diff, result: null, status: 'processing', summary };
   }
   otherDiffs.forEach((diff, i) =>
     createDataDiff(diff.ci_run_id, diff.prod ?? `PROD.OTHER_${i}`, diff.pr ?? `PR.OTHER_${i}`, diff)
@@ -324,7 +344,7 @@ export async function startDatafold(options = {}) {
         ]);
       const diff = state.dataDiffs.find(({ id }) => id === Number(rawId));
       return diff
-        ? { status: 200, json: diff.summary }
+        ? { status: 200, json: now(diff).summary }
         : { status: 404, json: { detail: 'Not found' } };
     }
     return { kind: rawId === undefined ? 'datadiffs' : 'summary', handle };
@@ -358,7 +378,9 @@ export async function startDatafold(options = {}) {
         page_size: size,
         count: listed.length,
         total_pages: Math.ceil(listed.length / size),
-        results: listed.slice((number - 1) * size, number * size).map(dataDiffJson)
+        results: listed
+          .slice((number - 1) * size, number * size)
+          .map((diff) => dataDiffJson(now(diff)))
       }
     };
   }

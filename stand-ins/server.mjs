@@ -18,6 +18,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
  * @property {string} kind  the endpoint the stand-in routed it to ('unknown' when none)
  * @property {Fault} [fault]  the scripted fault played for it
  * @property {number} [streamed]  with an `endless` fault: body bytes written before the client left
+ * @property {number} at  when it arrived (Date.now(), once its body was read)
+ * @property {number} [answeredAt]  when its whole answer was handed to the socket, if it was
  */
 
 /**
@@ -112,7 +114,15 @@ export async function startServer({ route, errorJson }) {
       const path = req.url ?? '/';
       const { kind, handle } = route(method, new URL(path, 'http://stand-in'));
       /** @type {RecordedRequest} */
-      const request = { method, path, headers: req.headers, body, json: parseJson(body), kind };
+      const request = {
+        method,
+        path,
+        headers: req.headers,
+        body,
+        json: parseJson(body),
+        kind,
+        at: Date.now()
+      };
       requests.push(request);
       const fault = takeFault(request);
       if (fault) request.fault = fault;
@@ -129,6 +139,7 @@ export async function startServer({ route, errorJson }) {
         return;
       }
       send(res, reply);
+      request.answeredAt = Date.now();
     } catch (error) {
       // The client went away or the server is closing: nobody is left to answer.
       if (closing.signal.aborted || req.socket.destroyed) return;
