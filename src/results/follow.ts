@@ -47,7 +47,10 @@ export async function followRun(
   known: (results: RunResults) => void
 ): Promise<Followed> {
   const watch = new RunWatch(options.headSha, options.timing);
-  const diffs = new RunDiffs(http, options.ciRunId, (row) => core.info(finishedLine(row)));
+  const diffs: RunDiffs = new RunDiffs(http, options.ciRunId, (row) => {
+    core.info(finishedLine(row));
+    known(diffs.results(false));
+  });
   let finishedBefore = 0;
   for (;;) {
     // Both answers, whatever either does: no request is left behind when the other fails.
