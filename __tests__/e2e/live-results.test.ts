@@ -21,12 +21,15 @@ const diffsFile = JSON.stringify(
     pk: ['ID']
   }))
 );
-/** The run is listed `running` this many times, then `done`; two diffs finish per listing. */
+/**
+ * The run is listed `running` this many times, then `done`; two diffs finish at each listing of
+ * its data diffs from the second on, the last two at the one that comes with `done`.
+ */
 const RUNNING_LISTINGS = DIFFS / 2;
 const finishing = (outcome: (i: number) => object = () => ({})): DatafoldOptions => ({
   waitingPrs: [{ pr_num: 2, pr_sha: PR.head.sha }],
   statusSequence: [...Array<string>(RUNNING_LISTINGS).fill('running'), 'done'],
-  diffOutcomes: NAMES.map((_, i) => ({ finishAfter: Math.floor(i / 2) + 1, ...outcome(i) }))
+  diffOutcomes: NAMES.map((_, i) => ({ finishAfter: Math.floor(i / 2) + 2, ...outcome(i) }))
 });
 
 /**
@@ -124,7 +127,7 @@ describe('live results: 40 diffs finishing while the run goes, 150 ms per answer
 });
 
 describe('fail-fast', () => {
-  /** T05 turns out different at the third listing; the run would end after the twentieth. */
+  /** T05 turns out different at the fourth listing; the run would end at the twenty-first. */
   const oneDifferent = finishing((i) => (i === 5 ? { result: 'different' } : {}));
 
   it('fails while the run still goes on, naming the table; the summary shows what is known', async () => {
