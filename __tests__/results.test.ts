@@ -261,8 +261,8 @@ describe('gateFailure with fail-fast, while the run goes on', () => {
       incomplete: false
     };
     expect(gateFailure(results, ['different'])).toBe(
-      '1 of the 2 data diffs finished so far of Datafold CI run 7 tripped "fail-on: different": ' +
-        'DB.PR.T2 (vs DB.PROD.T2): different. Datafold CI run 7 goes on in Datafold ("fail-fast").'
+      '1 of the 2 data diffs finished so far in Datafold CI run 7 tripped "fail-on: different": ' +
+        'DB.PR.T2 (vs DB.PROD.T2): different. The run goes on in Datafold; "fail-fast" stopped waiting for it.'
     );
   });
 });

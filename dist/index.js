@@ -17384,10 +17384,12 @@ function gateFailure(results, failOn) {
         .map((row) => `${tableName(row)}: ${row.report.result}`);
     const more = hits.length > NAMED_IN_MESSAGE ? `; and ${hits.length - NAMED_IN_MESSAGE} more` : '';
     const tally = results.ended
-        ? `${hits.length} of ${results.rows.length} data diffs`
-        : `${hits.length} of the ${results.rows.filter((row) => row.finished).length} data diffs finished so far`;
-    const goesOn = results.ended ? '' : ` ${run} goes on in Datafold ("fail-fast").`;
-    return `${tally} of ${run} tripped ${listed}: ${names.join('; ')}${more}.${goesOn}`;
+        ? `${hits.length} of ${results.rows.length} data diffs of ${run}`
+        : `${hits.length} of the ${results.rows.filter((row) => row.finished).length} data diffs finished so far in ${run}`;
+    const goesOn = results.ended
+        ? ''
+        : ' The run goes on in Datafold; "fail-fast" stopped waiting for it.';
+    return `${tally} tripped ${listed}: ${names.join('; ')}${more}.${goesOn}`;
 }
 
 ;// CONCATENATED MODULE: ./src/report/results-view.ts
@@ -17904,6 +17906,12 @@ function finalResults(results, known) {
     const unreadable = rows.filter((row) => row.unreadable !== undefined);
     if (unreadable.length > 0) {
         warning(`Could not read the figures of ${unreadable.length} of ${rows.length} data diffs; the first: ${unreadable[0].unreadable}`);
+    }
+    if (!results.ended) {
+        const finished = rows.filter((row) => row.finished);
+        const progress = progressLine(finished, rows.length, results.incomplete);
+        info(`Stopped following ${run}, which goes on in Datafold: ${progress}.`);
+        return results;
     }
     const counts = Object.entries(resultCounts(rows)).map(([result, n]) => `${n} ${result}`);
     const more = results.incomplete ? `, more not read after ${MAX_PAGES} pages` : '';

@@ -140,7 +140,8 @@ describe('fail-fast', () => {
     expectFailure(result, [
       'ANALYTICS.PR_2.T05 (vs ANALYTICS.PROD.T05): different',
       '"fail-on: different"',
-      'Datafold CI run 1001 goes on in Datafold ("fail-fast")'
+      'finished so far in Datafold CI run 1001',
+      'The run goes on in Datafold; "fail-fast" stopped waiting for it.'
     ]);
     // Stopped long before the run ended: every runs answer it got said running.
     const runs = datafold.requests.filter(({ kind }) => kind === 'runs');

@@ -96,6 +96,12 @@ function finalResults(results: RunResults, known: (results: RunResults) => void)
       `Could not read the figures of ${unreadable.length} of ${rows.length} data diffs; the first: ${unreadable[0].unreadable}`
     );
   }
+  if (!results.ended) {
+    const finished = rows.filter((row) => row.finished);
+    const progress = progressLine(finished, rows.length, results.incomplete);
+    core.info(`Stopped following ${run}, which goes on in Datafold: ${progress}.`);
+    return results;
+  }
   const counts = Object.entries(resultCounts(rows)).map(([result, n]) => `${n} ${result}`);
   const more = results.incomplete ? `, more not read after ${MAX_PAGES} pages` : '';
   core.info(

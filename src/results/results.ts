@@ -256,8 +256,10 @@ export function gateFailure(results: RunResults, failOn: FailOn[]): string | und
     .map((row) => `${tableName(row)}: ${row.report.result}`);
   const more = hits.length > NAMED_IN_MESSAGE ? `; and ${hits.length - NAMED_IN_MESSAGE} more` : '';
   const tally = results.ended
-    ? `${hits.length} of ${results.rows.length} data diffs`
-    : `${hits.length} of the ${results.rows.filter((row) => row.finished).length} data diffs finished so far`;
-  const goesOn = results.ended ? '' : ` ${run} goes on in Datafold ("fail-fast").`;
-  return `${tally} of ${run} tripped ${listed}: ${names.join('; ')}${more}.${goesOn}`;
+    ? `${hits.length} of ${results.rows.length} data diffs of ${run}`
+    : `${hits.length} of the ${results.rows.filter((row) => row.finished).length} data diffs finished so far in ${run}`;
+  const goesOn = results.ended
+    ? ''
+    : ' The run goes on in Datafold; "fail-fast" stopped waiting for it.';
+  return `${tally} tripped ${listed}: ${names.join('; ')}${more}.${goesOn}`;
 }
