@@ -275,7 +275,7 @@ describe('the results section', () => {
     expect(html).toContain(
       '3 data diffs — 🟠 1 different · ⏳ 1 without a result · ✅ 1 identical'
     );
-    expect(html).toContain('No figures (status <code>processing</code>)');
+    expect(html).toContain('Not finished (status <code>processing</code>)');
     expect(
       JSON.parse(
         (await setOutputs({ submitted: true, results: known }), readOutputs())['result-counts']

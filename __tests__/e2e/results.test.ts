@@ -277,7 +277,7 @@ describe('a failed run', () => {
       )
     );
     expect(result.summary).toContain('⏳ <strong>No result</strong>');
-    expect(result.summary).toContain('No figures (status <code>processing</code>)');
+    expect(result.summary).toContain('Not finished (status <code>processing</code>)');
   });
 
   it.concurrent('with fail-on, the failure names the run and the tables', async () => {

@@ -92,8 +92,10 @@ function missingFigures(row: DiffRow): string | undefined {
   if (row.error !== undefined) return cut(row.error, 300);
   if (row.unreadable !== undefined)
     return `<em>Figures could not be read: ${cut(row.unreadable, 300)}</em>`;
-  if (report.rows_total === undefined && report.pk_nulls === undefined)
-    return `<em>No figures${report.status ? ` (status <code>${escape(report.status)}</code>)` : ''}</em>`;
+  if (report.rows_total === undefined && report.pk_nulls === undefined) {
+    const status = report.status ? ` (status <code>${escape(report.status)}</code>)` : '';
+    return `<em>${row.finished ? 'No figures' : 'Not finished'}${status}</em>`;
+  }
   return undefined;
 }
 
