@@ -20,6 +20,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { startDatafold } from '../stand-ins/datafold.mjs';
 import { startGitHub, webhookExample } from '../stand-ins/github.mjs';
+import { roundsAfter } from '../stand-ins/server.mjs';
 import {
   BUNDLE,
   parseWorkflowCommands,
@@ -256,27 +257,6 @@ const defaultRun = pullRequestEvent(pulls.local);
 const WAIT_DIFFS = 40;
 /** Its poll interval: shorter than the real 5 s, so the case takes seconds, not minutes. */
 const WAIT_POLL_MS = 300;
-
-/**
- * The rounds of requests after `since` that waited on one another: a request that arrived after
- * the answer to one of the round before starts a new round.
- * @param {import('../stand-ins/server.mjs').RecordedRequest[]} requests
- * @param {number} since
- */
-function roundsAfter(requests, since) {
-  const after = requests.filter(({ at }) => at >= since).sort((a, b) => a.at - b.at);
-  let rounds = 0;
-  let roundAnswered = -Infinity;
-  for (const request of after) {
-    if (request.at >= roundAnswered) {
-      rounds++;
-      roundAnswered = Infinity;
-    }
-    if (request.answeredAt !== undefined)
-      roundAnswered = Math.min(roundAnswered, request.answeredAt);
-  }
-  return rounds;
-}
 
 /**
  * Time to verdict with `wait`: WAIT_DIFFS diffs that finish two per poll while the CI run goes,

@@ -181,6 +181,28 @@ export async function startServer({ route, errorJson }) {
 }
 
 /**
+ * How many rounds of requests, each waiting on the one before, arrived from `since` on: a request
+ * that arrived once an answer of the current round had been sent starts a new round. With every
+ * answer delayed (`setLatency`), this counts the answers a client waited for one after another.
+ * @param {RecordedRequest[]} requests
+ * @param {number} since  a Date.now() time, e.g. when a given answer was sent
+ */
+export function roundsAfter(requests, since) {
+  const after = requests.filter(({ at }) => at >= since).sort((a, b) => a.at - b.at);
+  let rounds = 0;
+  let roundAnswered = -Infinity;
+  for (const request of after) {
+    if (request.at >= roundAnswered) {
+      rounds++;
+      roundAnswered = Infinity;
+    }
+    if (request.answeredAt !== undefined)
+      roundAnswered = Math.min(roundAnswered, request.answeredAt);
+  }
+  return rounds;
+}
+
+/**
  * The reply an answering fault makes, or undefined for faults that only delay.
  * @param {Fault} fault
  * @param {(status: number) => unknown} errorJson

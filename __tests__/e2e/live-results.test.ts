@@ -8,7 +8,7 @@
 import { describe, expect, it } from '@jest/globals';
 import type { ChildProcess } from 'node:child_process';
 import type { DatafoldOptions } from '../../stand-ins/datafold.mjs';
-import type { RecordedRequest } from '../../stand-ins/server.mjs';
+import { roundsAfter, type RecordedRequest } from '../../stand-ins/server.mjs';
 import { errors, expectFailure, expectSuccess } from './run-checks.js';
 import { PR, scenario } from './scenario.js';
 
@@ -63,25 +63,6 @@ const summaries = (requests: RecordedRequest[]) =>
   requests.filter(({ kind }) => kind === 'summary').map(({ path }) => path);
 const kindCount = (requests: RecordedRequest[], kind: string) =>
   requests.filter((request) => request.kind === kind).length;
-
-/**
- * The rounds of requests after `since` that waited on one another: a request that arrived after
- * another one's answer, which had itself arrived after `since`, starts a new round.
- */
-function roundsAfter(requests: RecordedRequest[], since: number): number {
-  const after = requests.filter(({ at }) => at >= since).sort((a, b) => a.at - b.at);
-  let rounds = 0;
-  let roundAnswered = -Infinity;
-  for (const request of after) {
-    if (request.at >= roundAnswered) {
-      rounds++;
-      roundAnswered = Infinity;
-    }
-    if (request.answeredAt !== undefined)
-      roundAnswered = Math.min(roundAnswered, request.answeredAt);
-  }
-  return rounds;
-}
 
 describe('live results: 40 diffs finishing while the run goes, 150 ms per answer', () => {
   it('logs each diff as it finishes, reads each summary once, and ends within 3 rounds of "done"', async () => {
