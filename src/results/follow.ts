@@ -55,13 +55,13 @@ export async function followRun(
   for (;;) {
     // Both answers, whatever either does: no request is left behind when the other fails.
     const [runAnswer] = await Promise.allSettled([api.latestRun(options.headSha), diffs.list()]);
-    known(diffs.results(false));
+    const listed = diffs.results(false);
+    known(listed);
     if (runAnswer.status === 'rejected') throw runAnswer.reason;
     const run: CiRun | undefined = runAnswer.value;
     const status = watch.judge(run);
 
     const finished = diffs.finished();
-    const listed = diffs.results(false);
     if (listed.readable && finished.length !== finishedBefore) {
       core.info(progressLine(finished, listed.rows.length, listed.incomplete));
       finishedBefore = finished.length;

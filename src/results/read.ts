@@ -5,9 +5,9 @@ import { errorMessage } from '../runtime/errors.js';
 import { diffRow, MAX_PAGES, runItems, type DiffRow, type RunResults } from './results.js';
 
 /** Summaries read at once while the run goes: a few, so Datafold is never flooded. */
-export const SUMMARIES_WHILE_RUNNING = 4;
+const SUMMARIES_WHILE_RUNNING = 4;
 /** Summaries read at once when the step is about to end: the last finishers in one wave. */
-export const SUMMARIES_AT_THE_END = 16;
+const SUMMARIES_AT_THE_END = 16;
 
 type Summary = SummaryResults | { unreadable: string };
 
@@ -37,8 +37,8 @@ export class RunDiffs {
   readonly #queue: Array<() => Promise<void>> = [];
   #reading = 0;
   #atOnce = SUMMARIES_WHILE_RUNNING;
-  /** The diffs handed to `onFinished`, by id (or by item, for one without an id). */
-  readonly #told = new Set<number | DataDiff>();
+  /** The diffs handed to `onFinished`, by id (or by tables, for one without an id). */
+  readonly #told = new Set<number | string>();
 
   constructor(
     http: DatafoldHttp,
@@ -89,9 +89,10 @@ export class RunDiffs {
     this.#failure = undefined;
   }
 
-  /** The rows of the diffs that have finished, as last listed. */
+  /** The rows of the diffs that have finished, as listed by the latest listing (none if it failed). */
   finished(): DiffRow[] {
-    return this.#items.filter((item) => this.#row(item).finished).map((item) => this.#row(item));
+    if (this.#failure !== undefined) return [];
+    return this.#items.map((item) => this.#row(item)).filter((row) => row.finished);
   }
 
   /**
@@ -177,7 +178,8 @@ export class RunDiffs {
   }
 
   #tell(item: DataDiff, row: DiffRow): void {
-    const key = item.id ?? item;
+    // Each listing brings new objects: an id-less diff is known by its tables.
+    const key = item.id ?? `${row.report.prod} → ${row.report.pr}`;
     if (this.#told.has(key)) return;
     this.#told.add(key);
     this.onFinished(row);
