@@ -17695,7 +17695,7 @@ class RunDiffs {
     #queue = [];
     #reading = 0;
     #atOnce = SUMMARIES_WHILE_RUNNING;
-    /** The diffs handed to `onFinished`, by id (or by item, for one without an id). */
+    /** The diffs handed to `onFinished`, by id (or by tables, for one without an id). */
     #told = new Set();
     constructor(http, ciRunId, onFinished) {
         this.ciRunId = ciRunId;
@@ -17748,9 +17748,11 @@ class RunDiffs {
         this.#incomplete = incomplete;
         this.#failure = undefined;
     }
-    /** The rows of the diffs that have finished, as last listed. */
+    /** The rows of the diffs that have finished, as listed by the latest listing (none if it failed). */
     finished() {
-        return this.#items.filter((item) => this.#row(item).finished).map((item) => this.#row(item));
+        if (this.#failure !== undefined)
+            return [];
+        return this.#items.map((item) => this.#row(item)).filter((row) => row.finished);
     }
     /**
      * Reads, in the background, the summaries of the diffs that have finished and have none
@@ -17838,7 +17840,8 @@ class RunDiffs {
         }
     }
     #tell(item, row) {
-        const key = item.id ?? item;
+        // Each listing brings new objects: an id-less diff is known by its tables.
+        const key = item.id ?? `${row.report.prod} → ${row.report.pr}`;
         if (this.#told.has(key))
             return;
         this.#told.add(key);
@@ -17871,13 +17874,13 @@ async function followRun(api, http, options, known) {
     for (;;) {
         // Both answers, whatever either does: no request is left behind when the other fails.
         const [runAnswer] = await Promise.allSettled([api.latestRun(options.headSha), diffs.list()]);
-        known(diffs.results(false));
+        const listed = diffs.results(false);
+        known(listed);
         if (runAnswer.status === 'rejected')
             throw runAnswer.reason;
         const run = runAnswer.value;
         const status = watch.judge(run);
         const finished = diffs.finished();
-        const listed = diffs.results(false);
         if (listed.readable && finished.length !== finishedBefore) {
             info(progressLine(finished, listed.rows.length, listed.incomplete));
             finishedBefore = finished.length;
