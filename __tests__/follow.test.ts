@@ -26,16 +26,18 @@ const TABLES = 6;
 
 /**
  * A run of TABLES diffs where diff i finishes at poll i + 1 (the third one different) and the
- * run ends at poll `endsAt`; every request is a call on these fakes.
+ * run ends at poll `endsAt`; every request is a call on these fakes. A `lagging` list shows the
+ * diffs as they were a poll earlier.
  */
-function datafold(endsAt = TABLES + 1, status = 'done') {
+function datafold(endsAt = TABLES + 1, status = 'done', lagging = false) {
   let polls = 0;
+  let listings = 0;
   const latestRun = jest.fn(async (): Promise<CiRun> => {
     polls++;
     return { id: 7, status: polls >= endsAt ? status : 'running' };
   });
   const itemAt = (i: number): DataDiff => {
-    const finished = polls > i;
+    const finished = (lagging ? listings - 1 : polls) > i;
     return {
       id: 100 + i,
       ci_run_id: 7,
@@ -49,6 +51,7 @@ function datafold(endsAt = TABLES + 1, status = 'done') {
   page.mockImplementation(async (_, number) => {
     // The list is answered after the runs request of the same poll, as the poll asks both.
     await Promise.resolve();
+    listings++;
     const results = Array.from({ length: TABLES }, (_, i) => itemAt(i));
     return { page: number, page_size: 100, count: TABLES, total_pages: 1, results };
   });
@@ -108,6 +111,18 @@ describe('followRun', () => {
     expect(summaryResults).toHaveBeenCalledTimes(TABLES);
     const results = followed.results;
     expect(results.readable && results.rows.filter((row) => row.finished)).toHaveLength(2);
+  });
+
+  it('lists once more when the run has ended and its list still shows a diff running', async () => {
+    const { api, polls } = datafold(TABLES, 'done', true);
+
+    const followed = await followRun(api, http, options, () => {});
+
+    expect(page).toHaveBeenCalledTimes(polls() + 1);
+    const results = followed.results;
+    expect(results.readable && results.rows.every((row) => row.finished)).toBe(true);
+    expect(summaryResults).toHaveBeenCalledTimes(TABLES);
+    expect(logged()).toContain('6 of 6 data diffs finished: 1 different, 5 identical');
   });
 
   it('with fail-fast, stops at the first poll where a finished diff trips fail-on', async () => {

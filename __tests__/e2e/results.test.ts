@@ -269,12 +269,16 @@ describe('a failed run', () => {
 
     expectFailure(result, ['Datafold CI run 1001 ended failed']);
     expect(result.outputs['result-counts']).toBe('{"different":1,"none":3,"identical":1}');
+    // The run ended with diffs still listed running: listed once more, then every summary left.
     expect(received(datafold)).toEqual(
-      lines(
-        [SUBMIT, ...pollOf(), ...IDS.slice(0, 2).map(summaryOf), ...pollOf()].concat(
-          IDS.slice(2).map(summaryOf)
-        )
-      )
+      lines([
+        SUBMIT,
+        ...pollOf(),
+        ...IDS.slice(0, 2).map(summaryOf),
+        ...pollOf(),
+        dataDiffsOf(1001),
+        ...IDS.slice(2).map(summaryOf)
+      ])
     );
     expect(result.summary).toContain('⏳ <strong>No result</strong>');
     expect(result.summary).toContain('Not finished (status <code>processing</code>)');

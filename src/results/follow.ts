@@ -52,21 +52,33 @@ export async function followRun(
     known(diffs.results(false));
   });
   let finishedBefore = 0;
-  for (;;) {
-    // Both answers, whatever either does: no request is left behind when the other fails.
-    const [runAnswer] = await Promise.allSettled([api.latestRun(options.headSha), diffs.list()]);
+  /** The diffs finished as last listed, with a progress line when their count changed. */
+  const progress = () => {
     const listed = diffs.results(false);
     known(listed);
-    if (runAnswer.status === 'rejected') throw runAnswer.reason;
-    const run: CiRun | undefined = runAnswer.value;
-    const status = watch.judge(run);
-
     const finished = diffs.finished();
     if (listed.readable && finished.length !== finishedBefore) {
       core.info(progressLine(finished, listed.rows.length, listed.incomplete));
       finishedBefore = finished.length;
     }
+    const running = listed.readable && finished.length < listed.rows.length;
+    return { finished, running };
+  };
+  for (;;) {
+    // Both answers, whatever either does: no request is left behind when the other fails.
+    const [runAnswer] = await Promise.allSettled([api.latestRun(options.headSha), diffs.list()]);
+    const { finished, running } = progress();
+    if (runAnswer.status === 'rejected') throw runAnswer.reason;
+    const run: CiRun | undefined = runAnswer.value;
+    const status = watch.judge(run);
+
     if (run && status !== undefined) {
+      // The list, asked at the same moment, may not show yet what ended with the run: a
+      // diff still running in it is listed once more (the one extra round such a run costs).
+      if (running) {
+        await diffs.list();
+        progress();
+      }
       // The run has ended: whatever a summary says now is its last word.
       await diffs.readRest(true);
       core.info(`CI run ${run.id} ended: ${status} (after ${watch.elapsed}).`);
