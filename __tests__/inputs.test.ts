@@ -28,6 +28,7 @@ const valid: RawInputs = {
   wait: 'false',
   'wait-timeout-minutes': '60',
   'fail-on': '',
+  'fail-fast': 'false',
   'dry-run': 'false'
 };
 
@@ -56,6 +57,7 @@ describe('parseInputs', () => {
         wait: 'True',
         'wait-timeout-minutes': '1.5',
         'fail-on': 'different, bad-pks\nerror,different',
+        'fail-fast': 'true',
         'dry-run': 'TRUE'
       })
     ).toEqual({
@@ -75,6 +77,7 @@ describe('parseInputs', () => {
       wait: true,
       waitTimeoutMinutes: 1.5,
       failOn: ['different', 'bad-pks', 'error'],
+      failFast: true,
       dryRun: true
     });
   });
@@ -85,6 +88,7 @@ describe('parseInputs', () => {
       'on-missing-run': '',
       wait: '',
       'wait-timeout-minutes': '',
+      'fail-fast': '',
       'dry-run': ''
     });
     expect([
@@ -92,8 +96,9 @@ describe('parseInputs', () => {
       inputs.wait,
       inputs.waitTimeoutMinutes,
       inputs.failOn,
+      inputs.failFast,
       inputs.dryRun
-    ]).toEqual(['warn', false, 60, [], false]);
+    ]).toEqual(['warn', false, 60, [], false, false]);
   });
 
   it.each([
@@ -151,6 +156,14 @@ describe('parseInputs', () => {
     [
       { 'fail-on': 'different' },
       'Input "fail-on": results are known only once the CI run has ended: set "wait: true" too, or remove "fail-on"'
+    ],
+    [
+      { wait: 'true', 'fail-fast': 'true' },
+      'Input "fail-fast": it fails the step as soon as a finished diff trips "fail-on", and "fail-on" is not set: set "fail-on" (with "wait: true") too, or remove "fail-fast"'
+    ],
+    [
+      { wait: 'true', 'fail-on': 'error', 'fail-fast': 'yes' },
+      'Input "fail-fast": "yes" is not valid: use true or false'
     ]
   ])('refuses %j, naming the input, the value and what is accepted', (overrides, message) => {
     expect(problem(overrides)).toContain(message);

@@ -164,11 +164,13 @@ describe('the results section', () => {
       pk_nulls: 0,
       pk_duplicates: 0,
       schema_changes: 0
-    }
+    },
+    finished: true
   });
   const ran = (rows: DiffRow[], incomplete = false): RunResults => ({
     ciRunId: 7,
     host: HOST,
+    ended: true,
     readable: true,
     rows,
     incomplete
@@ -187,7 +189,7 @@ describe('the results section', () => {
     expect(JSON.parse(text['result-counts'])).toEqual({ different: 1, identical: 1 });
     await setOutputs({
       submitted: true,
-      results: { ciRunId: 7, host: HOST, readable: false, reason: 'HTTP 403' }
+      results: { ciRunId: 7, host: HOST, ended: true, readable: false, reason: 'HTTP 403' }
     });
     expect([readOutputs().results, readOutputs()['result-counts']]).toEqual(['', '']);
   });
@@ -227,7 +229,13 @@ describe('the results section', () => {
   });
 
   it('says when the results could not be read, and what that means for the step', async () => {
-    const results: RunResults = { ciRunId: 7, host: HOST, readable: false, reason: 'HTTP <403>' };
+    const results: RunResults = {
+      ciRunId: 7,
+      host: HOST,
+      ended: true,
+      readable: false,
+      reason: 'HTTP <403>'
+    };
     await writeSummary({ submitted: true, results, prUrl: 'https://github.com/o/r/pull/4' });
     let html = read('GITHUB_STEP_SUMMARY');
     expect(html).toContain(
@@ -241,5 +249,52 @@ describe('the results section', () => {
     await writeSummary({ submitted: true, results, failOn: ['error'] });
     html = read('GITHUB_STEP_SUMMARY');
     expect(html).toContain('<code>fail-on</code> could not be checked, so the step failed.');
+  });
+
+  it('shows what was known when the step stopped, and says the run goes on', async () => {
+    const { report } = diff(3, null);
+    const running: DiffRow = {
+      report: {
+        prod: report.prod,
+        pr: report.pr,
+        diff_id: 3,
+        status: 'processing',
+        result: null,
+        url: report.url
+      },
+      finished: false
+    };
+    const rows = [diff(1, 'different'), diff(2, 'identical'), running];
+    const known: RunResults = { ...ran(rows), ended: false };
+    await writeSummary({ submitted: true, results: known, failOn: ['different'] });
+    let html = read('GITHUB_STEP_SUMMARY');
+    expect(html).toContain(
+      `⏳ Datafold CI run 7 goes on in <a href="${HOST}">Datafold</a>: 2 data diffs of 3 had finished when the step stopped.`
+    );
+    expect(html).toContain('⛔ <code>fail-on: different</code>: tripped by 1 data diff so far.');
+    expect(html).toContain(
+      '3 data diffs — 🟠 1 different · ⏳ 1 without a result · ✅ 1 identical'
+    );
+    expect(html).toContain('Not finished (status <code>processing</code>)');
+    expect(
+      JSON.parse(
+        (await setOutputs({ submitted: true, results: known }), readOutputs())['result-counts']
+      )
+    ).toEqual({
+      different: 1,
+      none: 1,
+      identical: 1
+    });
+    writeFileSync(path.join(dir, 'GITHUB_STEP_SUMMARY'), '');
+    await writeSummary({
+      submitted: true,
+      results: { ...ran([diff(2, 'identical')]), ended: false },
+      failOn: ['different']
+    });
+    html = read('GITHUB_STEP_SUMMARY');
+    expect(html).toContain(
+      '⏳ <code>fail-on: different</code>: not tripped by the diffs finished so far.'
+    );
+    expect(html).not.toContain('passed');
   });
 });

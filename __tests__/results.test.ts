@@ -2,8 +2,11 @@ import { describe, expect, it } from '@jest/globals';
 import type { DataDiff, DataDiffPage, SummaryResults } from '../src/datafold/data-diffs.js';
 import {
   diffRow,
+  finishedLine,
   gateFailure,
+  isFinished,
   problemsFirst,
+  progressLine,
   resultCounts,
   runItems,
   type DiffRow,
@@ -81,6 +84,7 @@ describe('diffRow', () => {
         pk_duplicates: 4,
         schema_changes: 4
       },
+      finished: true,
       pkNulls: [0, 2],
       pkDuplicates: [1, 3],
       exclusives: [0, 1],
@@ -146,7 +150,15 @@ describe('problemsFirst and resultCounts', () => {
 
 describe('gateFailure', () => {
   const results = (over: Partial<RunResults> = {}) =>
-    ({ ciRunId: 7, host: HOST, readable: true, rows, incomplete: false, ...over }) as RunResults;
+    ({
+      ciRunId: 7,
+      host: HOST,
+      ended: true,
+      readable: true,
+      rows,
+      incomplete: false,
+      ...over
+    }) as RunResults;
 
   it('passes without fail-on and when no result is listed', () => {
     expect(gateFailure(results(), [])).toBeUndefined();
@@ -169,12 +181,88 @@ describe('gateFailure', () => {
 
   it('fails when it cannot be checked: results unread, or only in part', () => {
     expect(
-      gateFailure({ ciRunId: 7, host: HOST, readable: false, reason: 'HTTP 403.' }, ['error'])
+      gateFailure({ ciRunId: 7, host: HOST, ended: true, readable: false, reason: 'HTTP 403.' }, [
+        'error'
+      ])
     ).toBe(
       'The results of Datafold CI run 7 could not be read, so "fail-on: error" could not be checked: HTTP 403.'
     );
     expect(gateFailure(results({ incomplete: true }), ['empty'])).toContain(
       'has more data diffs than the 2000 read, so "fail-on: empty" could not be checked on all of them'
+    );
+  });
+});
+
+describe('isFinished', () => {
+  it.each([
+    [{ done: true, status: 'processing' }, true],
+    [{ done: false, status: 'done' }, true],
+    [{ status: 'failed', result: null }, true],
+    [{ status: 'cancelled', result: null }, true],
+    [{ done: false, status: 'processing', result: null }, false],
+    [{ done: null, status: 'queued', result: null }, false],
+    [{ done: undefined, status: null, result: null }, false]
+  ] as Array<[Partial<DataDiff>, boolean]>)('%j: %s', (overrides, finished) => {
+    expect(isFinished(item(1, overrides))).toBe(finished);
+  });
+});
+
+describe('the log lines', () => {
+  it('names a finished diff by its result, tables, the figures that matter and its link', () => {
+    expect(finishedLine(diffRow(item(5, { result: 'different' }), done, HOST))).toBe(
+      'different: DB.PROD.T5 → DB.PR.T5: 4 of 100 rows differ, 2 columns differ, 1 row only in PR, ' +
+        `2 null primary keys, 4 duplicate primary keys, schema +NEW +NEWER −OLD AMOUNT (type) — ${HOST}/datadiffs/5/overview`
+    );
+    const identical = { ...done, pks: null, schema: undefined };
+    const values = { total_rows: 1000, rows_with_differences: 0, columns_with_differences: 0 };
+    expect(finishedLine(diffRow(item(6), { ...identical, values }, HOST))).toBe(
+      `identical: DB.PROD.T6 → DB.PR.T6: 1,000 rows — ${HOST}/datadiffs/6/overview`
+    );
+  });
+
+  it('gives a failed diff’s error, or why its figures are missing, on one line', () => {
+    const failed = diffRow(
+      item(7, { status: 'failed', result: null }),
+      { status: 'failed', error: { error_type: 'QueryError', error_value: 'no such\ntable' } },
+      HOST
+    );
+    expect(finishedLine(failed)).toBe(
+      `error: DB.PROD.T7 → DB.PR.T7: QueryError: no such table — ${HOST}/datadiffs/7/overview`
+    );
+    const unread = diffRow(item(8), { unreadable: 'HTTP 503' }, HOST);
+    expect(finishedLine(unread)).toContain(': figures could not be read: HTTP 503 — ');
+    expect(finishedLine(diffRow(item(9, { id: null }), undefined, HOST))).toBe(
+      'identical: DB.PROD.T9 → DB.PR.T9'
+    );
+  });
+
+  it('counts the finished diffs by result, worst first', () => {
+    const finished = [row(1, 'identical'), row(2, 'different'), row(3, 'identical')];
+    expect(progressLine(finished, 40, false)).toBe(
+      '3 of 40 data diffs finished: 1 different, 2 identical'
+    );
+    expect(progressLine([], 2500, true)).toBe('0 of 2,500+ data diffs finished');
+  });
+});
+
+describe('gateFailure with fail-fast, while the run goes on', () => {
+  it('counts the diffs finished so far and says the run goes on', () => {
+    const known = [
+      row(1, 'identical'),
+      row(2, 'different'),
+      diffRow(item(3, { result: null, status: 'processing', done: false }), undefined, HOST)
+    ];
+    const results: RunResults = {
+      ciRunId: 7,
+      host: HOST,
+      ended: false,
+      readable: true,
+      rows: known,
+      incomplete: false
+    };
+    expect(gateFailure(results, ['different'])).toBe(
+      '1 of the 2 data diffs finished so far in Datafold CI run 7 tripped "fail-on: different": ' +
+        'DB.PR.T2 (vs DB.PROD.T2): different. The run goes on in Datafold; "fail-fast" stopped waiting for it.'
     );
   });
 });

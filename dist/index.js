@@ -2817,7 +2817,7 @@ function fetch() {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(570);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(658);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -2826,7 +2826,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 570:
+/***/ 658:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -8149,9 +8149,9 @@ const $ZodNumberFormat = /*@__PURE__*/ $constructor("$ZodNumberFormat", (inst, d
     $ZodCheckNumberFormat.init(inst, def);
     $ZodNumber.init(inst, def); // no format checks
 });
-const $ZodBoolean = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("$ZodBoolean", (inst, def) => {
+const $ZodBoolean = /*@__PURE__*/ $constructor("$ZodBoolean", (inst, def) => {
     $ZodType.init(inst, def);
-    inst._zod.pattern = regexes.boolean;
+    inst._zod.pattern = regexes_boolean;
     inst._zod.parse = (payload, _ctx) => {
         if (def.coerce)
             try {
@@ -8169,7 +8169,7 @@ const $ZodBoolean = /*@__PURE__*/ (/* unused pure expression or super */ null &&
         });
         return payload;
     };
-})));
+});
 const $ZodBigInt = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("$ZodBigInt", (inst, def) => {
     $ZodType.init(inst, def);
     inst._zod.pattern = regexes.bigint;
@@ -10559,7 +10559,7 @@ function _uint32(Class, params) {
 function _boolean(Class, params) {
     return new Class({
         type: "boolean",
-        ...util.normalizeParams(params),
+        ...normalizeParams(params),
     });
 }
 // @__NO_SIDE_EFFECTS__
@@ -12059,13 +12059,13 @@ function int32(params) {
 function uint32(params) {
     return core._uint32(ZodMiniNumberFormat, params);
 }
-const ZodMiniBoolean = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodMiniBoolean", (inst, def) => {
-    core.$ZodBoolean.init(inst, def);
+const ZodMiniBoolean = /*@__PURE__*/ $constructor("ZodMiniBoolean", (inst, def) => {
+    $ZodBoolean.init(inst, def);
     ZodMiniType.init(inst, def);
-})));
+});
 // @__NO_SIDE_EFFECTS__
 function schemas_boolean(params) {
-    return core._boolean(ZodMiniBoolean, params);
+    return _boolean(ZodMiniBoolean, params);
 }
 const ZodMiniBigInt = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodMiniBigInt", (inst, def) => {
     core.$ZodBigInt.init(inst, def);
@@ -13670,8 +13670,7 @@ function submit_required(value, what) {
     return value;
 }
 
-;// CONCATENATED MODULE: ./src/datafold/wait.ts
-
+;// CONCATENATED MODULE: ./src/datafold/run-watch.ts
 
 
 
@@ -13685,36 +13684,67 @@ function waitTiming(timeoutMinutes) {
     };
 }
 /**
- * Polls the newest CI run of the head commit until it ends; returns its final status.
- * Logs status changes and a line a minute, not every poll.
+ * The newest CI run of the head commit, judged poll by poll: its status changes are logged (and
+ * a line a minute, not every poll), its end is recognised, and waiting stops with a clear
+ * message when no run is listed for too long or the timeout passes.
  */
-async function waitForRun(api, headSha, timing) {
-    const start = Date.now();
-    let lastStatus;
-    let lastLog = start;
-    for (;;) {
-        const run = await api.latestRun(headSha);
-        const elapsed = Date.now() - start;
-        if (run && FINAL_STATUSES.has(run.status)) {
-            info(`CI run ${run.id} ended: ${run.status} (after ${seconds(elapsed)}).`);
+class RunWatch {
+    headSha;
+    timing;
+    #start = Date.now();
+    #lastStatus;
+    #lastLog = this.#start;
+    /** The run last listed, and when: a run that vanishes later is named by what was seen. */
+    #seen;
+    constructor(headSha, timing) {
+        this.headSha = headSha;
+        this.timing = timing;
+    }
+    /** Since the watch began, as messages show it. */
+    get elapsed() {
+        return seconds(Date.now() - this.#start);
+    }
+    /**
+     * Takes one answer of the runs list: the run's final status once it has ended, else
+     * undefined (keep polling). Throws when there is no run to wait for or the timeout passed.
+     */
+    judge(run) {
+        const now = Date.now();
+        const elapsed = now - this.#start;
+        if (run)
+            this.#seen = { run, at: now };
+        if (run && FINAL_STATUSES.has(run.status))
             return run.status;
-        }
-        if (run && run.status !== lastStatus) {
+        if (run && run.status !== this.#lastStatus) {
             info(`CI run ${run.id}: ${run.status}`);
-            lastStatus = run.status;
-            lastLog = Date.now();
+            this.#lastStatus = run.status;
+            this.#lastLog = now;
         }
-        else if (Date.now() - lastLog >= PROGRESS_EVERY_MS) {
-            info(`Still waiting (${seconds(elapsed)}): ${run ? `CI run ${run.id} is ${run.status}` : 'no CI run listed yet'}.`);
-            lastLog = Date.now();
+        else if (now - this.#lastLog >= PROGRESS_EVERY_MS) {
+            info(`Still waiting (${seconds(elapsed)}): ${this.#state(run)}.`);
+            this.#lastLog = now;
         }
-        if (!run && elapsed >= timing.appearWithinMs) {
-            throw new ActionError(`Datafold lists no CI run for commit ${headSha} ${seconds(elapsed)} after the submission, so there is nothing to wait for. Check the CI config in Datafold.`);
+        const seen = this.#seen;
+        if (!run && now - (seen?.at ?? this.#start) >= this.timing.appearWithinMs) {
+            throw new ActionError(seen
+                ? `Datafold listed CI run ${seen.run.id} (${seen.run.status}) for commit ${this.headSha} ${seconds(seen.at - this.#start)} after the submission, and has listed no run for it since (${seconds(now - seen.at)}), so the run cannot be followed any more. Look for it in Datafold.`
+                : `Datafold lists no CI run for commit ${this.headSha} ${seconds(elapsed)} after the submission, so there is nothing to wait for. Check the CI config in Datafold.`);
         }
-        if (elapsed >= timing.timeoutMs) {
-            throw new ActionError(`${run ? `CI run ${run.id} is still ${run.status}` : 'No CI run appeared'} after ${seconds(elapsed)}: gave up waiting ("wait-timeout-minutes"). The run goes on in Datafold.`);
+        if (elapsed >= this.timing.timeoutMs) {
+            const state = this.#state(run);
+            throw new ActionError(`${state[0].toUpperCase()}${state.slice(1)} after ${seconds(elapsed)}: gave up waiting ("wait-timeout-minutes"). The run goes on in Datafold.`);
         }
-        await (0,promises_namespaceObject.setTimeout)(Math.min(timing.pollIntervalMs, timing.timeoutMs - elapsed));
+        return undefined;
+    }
+    /** How long to wait before the next poll: the interval, never past the timeout. */
+    nextPollMs() {
+        const left = this.timing.timeoutMs - (Date.now() - this.#start);
+        return Math.max(0, Math.min(this.timing.pollIntervalMs, left));
+    }
+    #state(run) {
+        if (run)
+            return `CI run ${run.id} is still ${run.status}`;
+        return this.#seen ? `CI run ${this.#seen.run.id} is no longer listed` : 'no CI run appeared';
     }
 }
 function seconds(ms) {
@@ -16382,6 +16412,7 @@ const INPUTS = {
         schema: converted(minutes, 'use a number of minutes greater than 0 and at most 360, in decimal digits (e.g. 30 or 1.5)')
     }),
     'fail-on': declare({ schema: failOn }),
+    'fail-fast': inputs_boolean('false'),
     'dry-run': inputs_boolean('false')
 };
 const camel = (name) => name.replace(/-(\w)/g, (_, letter) => letter.toUpperCase());
@@ -16442,9 +16473,13 @@ function combinationProblems(raw) {
         if (problem)
             problems.push(`Input "${name}": ${problem}`);
     }
-    // The results exist only once the run has ended, which only `wait` sees.
-    if (raw['fail-on'].trim() !== '' && !TRUE_VALUES.includes(raw.wait)) {
+    // The results are read only while the action waits for the run.
+    const failOnSet = raw['fail-on'].trim() !== '';
+    if (failOnSet && !TRUE_VALUES.includes(raw.wait)) {
         problems.push('Input "fail-on": results are known only once the CI run has ended: set "wait: true" too, or remove "fail-on"');
+    }
+    if (!failOnSet && TRUE_VALUES.includes(raw['fail-fast'])) {
+        problems.push('Input "fail-fast": it fails the step as soon as a finished diff trips "fail-on", and "fail-on" is not set: set "fail-on" (with "wait: true") too, or remove "fail-fast"');
     }
     return problems;
 }
@@ -17297,6 +17332,8 @@ const dataDiff = object({
     ci_run_id: data_diffs_nullable(schemas_int()),
     status: data_diffs_nullable(schemas_enum(JOB_STATUSES)),
     result: data_diffs_nullable(schemas_enum(DIFF_RESULTS)),
+    /** Whether the diff has finished (the list's own word, beside `status`). */
+    done: data_diffs_nullable(schemas_boolean()),
     table1: data_diffs_nullable(array(schemas_string())),
     table2: data_diffs_nullable(array(schemas_string())),
     query1: data_diffs_nullable(schemas_string()),
@@ -17395,6 +17432,10 @@ function runItems(page, ciRunId) {
     const olderOnly = page.results.every((item) => typeof item.ci_run_id === 'number' && item.ci_run_id < ciRunId);
     return { items, more: page.results.length > 0 && !olderOnly && page.page < page.total_pages };
 }
+/** The JobStatus values of a diff that has finished, whatever its result. */
+const results_FINAL_STATUSES = new Set(['done', 'failed', 'cancelled']);
+/** Whether a listed diff has finished: the list says `done`, or its status is final. */
+const isFinished = (item) => item.done === true || results_FINAL_STATUSES.has(item.status ?? '');
 const results_path = (table, query) => table && table.length > 0 ? table.join('.') : (query ?? '');
 const sum = ([a, b]) => a + b;
 /** A diff's row from its list item and its summary (or why the summary could not be read). */
@@ -17410,7 +17451,7 @@ function diffRow(item, summary, host) {
         result: item.result ?? (failed || item.status === 'failed' ? 'error' : null),
         url: id === null ? null : `${host}/datadiffs/${id}/overview`
     };
-    const row = { report };
+    const row = { report, finished: isFinished(item) };
     if (summary === undefined)
         return row;
     if ('unreadable' in summary)
@@ -17478,6 +17519,55 @@ function problemsFirst(rows) {
 }
 /** How a diff is named in messages: its PR table, and the production table it was diffed with. */
 const tableName = ({ report }) => report.prod === report.pr || report.prod === '' ? report.pr : `${report.pr} (vs ${report.prod})`;
+/** Figures and texts from Datafold, cut for one log line. */
+const LOGGED_CHARS = 200;
+const oneLine = (text, chars = LOGGED_CHARS) => {
+    const flat = text.replace(/\s+/g, ' ').trim();
+    return flat.length > chars ? `${flat.slice(0, chars - 1)}…` : flat;
+};
+const results_count = (n) => n.toLocaleString('en-US');
+const counted = (n, what) => `${results_count(n)} ${what}${n === 1 ? '' : 's'}`;
+/** The figures that matter of a finished diff, for its log line. */
+function loggedFigures(row) {
+    const { report, exclusives: [onlyProd, onlyPr] = [0, 0], schemaChanges = [] } = row;
+    if (row.error !== undefined)
+        return [oneLine(row.error)];
+    if (row.unreadable !== undefined)
+        return [`figures could not be read: ${oneLine(row.unreadable)}`];
+    const figures = [];
+    const { rows_total: total, rows_different: different } = report;
+    if (total !== undefined && different !== undefined)
+        figures.push(different > 0
+            ? `${results_count(different)} of ${counted(total, 'row')} differ`
+            : counted(total, 'row'));
+    if (report.columns_different)
+        figures.push(`${counted(report.columns_different, 'column')} differ`);
+    if (onlyProd > 0)
+        figures.push(`${counted(onlyProd, 'row')} only in prod`);
+    if (onlyPr > 0)
+        figures.push(`${counted(onlyPr, 'row')} only in PR`);
+    if (report.pk_nulls)
+        figures.push(`${counted(report.pk_nulls, 'null primary key')}`);
+    if (report.pk_duplicates)
+        figures.push(`${counted(report.pk_duplicates, 'duplicate primary key')}`);
+    if (schemaChanges.length > 0)
+        figures.push(`schema ${oneLine(schemaChanges.join(' '), 80)}`);
+    return figures;
+}
+/**
+ * A finished diff as the log shows it, once: its result, the tables, the figures that matter
+ * and its link, e.g. `different: P.ORDERS → PR.ORDERS: 12 of 1,000 rows differ, … — <url>`.
+ */
+function finishedLine(row) {
+    const { report } = row;
+    const figures = loggedFigures(row);
+    return `${report.result ?? report.status ?? 'finished'}: ${oneLine(report.prod)} → ${oneLine(report.pr)}${figures.length > 0 ? `: ${figures.join(', ')}` : ''}${report.url ? ` — ${report.url}` : ''}`;
+}
+/** How far the run is, e.g. `12 of 40 data diffs finished: 1 different, 11 identical`. */
+function progressLine(finished, total, incomplete) {
+    const counts = Object.entries(resultCounts(finished)).map(([result, n]) => `${n} ${result}`);
+    return `${results_count(finished.length)} of ${results_count(total)}${incomplete ? '+' : ''} data diffs finished${counts.length > 0 ? `: ${counts.join(', ')}` : ''}`;
+}
 /** The rows whose result `fail-on` lists. */
 function tripped(rows, failOn) {
     return rows.filter(({ report }) => report.result !== null && failOn.includes(report.result));
@@ -17502,13 +17592,19 @@ function gateFailure(results, failOn) {
             : undefined;
     }
     const names = cutList(hits.map((row) => `${tableName(row)}: ${row.report.result}`), { separator: '; ' });
-    return `${hits.length} of ${results.rows.length} data diffs of ${run} tripped ${listed}: ${names}.`;
+    const tally = results.ended
+        ? `${hits.length} of ${results.rows.length} data diffs of ${run}`
+        : `${hits.length} of the ${results.rows.filter((row) => row.finished).length} data diffs finished so far in ${run}`;
+    const goesOn = results.ended
+        ? ''
+        : ' The run goes on in Datafold; "fail-fast" stopped waiting for it.';
+    return `${tally} tripped ${listed}: ${names}.${goesOn}`;
 }
 
 ;// CONCATENATED MODULE: ./src/report/results-view.ts
 /**
- * The ended run's data diffs as the user sees them: the `results` and `result-counts` outputs,
- * and the results section of the job summary.
+ * The run's data diffs as the user sees them: the `results` and `result-counts` outputs, and the
+ * results section of the job summary, once the run has ended or as known when the step stopped.
  */
 
 
@@ -17579,8 +17675,10 @@ function missingFigures(row) {
         return cut(row.error, 300);
     if (row.unreadable !== undefined)
         return `<em>Figures could not be read: ${cut(row.unreadable, 300)}</em>`;
-    if (report.rows_total === undefined && report.pk_nulls === undefined)
-        return `<em>No figures${report.status ? ` (status <code>${html_escape(report.status)}</code>)` : ''}</em>`;
+    if (report.rows_total === undefined && report.pk_nulls === undefined) {
+        const status = report.status ? ` (status <code>${html_escape(report.status)}</code>)` : '';
+        return `<em>${row.finished ? 'No figures' : 'Not finished'}${status}</em>`;
+    }
     return undefined;
 }
 function resultRow(row) {
@@ -17611,10 +17709,20 @@ const RESULT_HEADERS = [
     'Schema changes',
     'Datafold'
 ];
-/** The ended run's data diffs: counts, the gate, and a table with the problems first. */
+/** Says that the run goes on in Datafold, and how far it had come when the step stopped. */
+function goesOn(results, run) {
+    const datafold = `<a href="${html_escape(results.host)}">Datafold</a>`;
+    const finished = results.readable
+        ? `: ${plural(results.rows.filter((row) => row.finished).length, 'data diff')} of ${results_view_count(results.rows.length)} had finished when the step stopped`
+        : '';
+    return `<p>⏳ ${html_escape(run)} goes on in ${datafold}${finished}. These are the results known so far; each diff's link leads to its page in Datafold.</p>`;
+}
+/** The run's data diffs: counts, the gate, and a table with the problems first. */
 function resultsSection(results, outcome) {
     const run = runName(results.ciRunId);
     const parts = ['<h3>Data diff results</h3>'];
+    if (!results.ended)
+        parts.push(goesOn(results, run));
     const failOn = outcome.failOn ?? [];
     if (!results.readable) {
         parts.push(`<p>⚠️ The results of ${html_escape(run)} could not be read: ${cut(results.reason, 600)}</p>`, `<p>See the run in <a href="${html_escape(results.host)}">Datafold</a>${outcome.prUrl ? ` or on the <a href="${html_escape(outcome.prUrl)}">pull request</a>` : ''}. ${failOn.length > 0
@@ -17631,10 +17739,12 @@ function resultsSection(results, outcome) {
         const hits = tripped(rows, failOn).length;
         const gate = `<code>fail-on: ${html_escape(failOn.join(', '))}</code>`;
         parts.push(hits > 0
-            ? `<p>⛔ ${gate}: tripped by ${plural(hits, 'data diff')}.</p>`
-            : results.incomplete
-                ? `<p>⚠️ ${gate}: could not be checked on every diff, so the step failed.</p>`
-                : `<p>✅ ${gate}: passed.</p>`);
+            ? `<p>⛔ ${gate}: tripped by ${plural(hits, 'data diff')}${results.ended ? '' : ' so far'}.</p>`
+            : !results.ended
+                ? `<p>⏳ ${gate}: not tripped by the diffs finished so far.</p>`
+                : results.incomplete
+                    ? `<p>⚠️ ${gate}: could not be checked on every diff, so the step failed.</p>`
+                    : `<p>✅ ${gate}: passed.</p>`);
     }
     if (rows.length === 0)
         return parts.join('\n');
@@ -17765,76 +17875,275 @@ async function writeSummary(outcome) {
 
 
 
-/** Summaries read at once: a few, so a run of many diffs neither crawls nor floods Datafold. */
-const SUMMARIES_AT_ONCE = 4;
+/** Summaries read at once while the run goes: a few, so Datafold is never flooded. */
+const SUMMARIES_WHILE_RUNNING = 4;
+/** Summaries read at once when the step is about to end: the last finishers in one wave. */
+const SUMMARIES_AT_THE_END = 16;
+/** A summary that will not change: done, failed, or one that could not be read. */
+const isFinal = (summary) => summary !== undefined &&
+    ('unreadable' in summary || (summary.status !== 'running' && summary.status !== 'pending'));
 /**
- * The data diffs of an ended CI run, each with its summary. Never throws: what could not be
- * read is part of the answer, so that reading results alone never fails a run.
+ * A CI run's data diffs, read as they finish: `list()` once per poll (one page per 100 diffs,
+ * only the run's own items), and the summary of each diff read once, as soon as the list says
+ * it is done, a few at a time. Each diff's row is handed to `onFinished` once, when it is known.
+ * Never throws: what could not be read is part of the answer, so that reading results alone
+ * never fails a run.
  */
-async function readRunResults(http, ciRunId) {
-    const api = new DataDiffsApi(http);
-    const host = http.host;
-    if (ciRunId === null)
-        return { ciRunId, host, readable: false, reason: 'Datafold did not name the CI run.' };
-    const diffs = [];
-    const seen = new Set();
-    let incomplete = false;
-    try {
-        for (let page = 1;; page++) {
-            const { items, more } = runItems(await api.page(ciRunId, page), ciRunId);
-            for (const item of items) {
-                // A server that ignores the filter may list an item twice as diffs come and go.
-                if (typeof item.id === 'number' && seen.has(item.id))
-                    continue;
-                if (typeof item.id === 'number')
-                    seen.add(item.id);
-                diffs.push(item);
-            }
-            if (!more)
-                break;
-            if (page === MAX_PAGES) {
-                incomplete = true;
-                break;
-            }
-        }
+class RunDiffs {
+    ciRunId;
+    onFinished;
+    #api;
+    #host;
+    /** The latest listing: the run's own diffs, in the order they were created. */
+    #items = [];
+    #incomplete = false;
+    /** Why the latest listing failed; the results then cannot be read. */
+    #failure = 'the data diffs were not listed yet.';
+    #summaries = new Map();
+    /** Summaries asked for and not answered yet: queued, or being read. */
+    #pending = new Map();
+    #queue = [];
+    #reading = 0;
+    #atOnce = SUMMARIES_WHILE_RUNNING;
+    /** The diffs handed to `onFinished`, by id (or by tables, for one without an id). */
+    #told = new Set();
+    constructor(http, ciRunId, onFinished) {
+        this.ciRunId = ciRunId;
+        this.onFinished = onFinished;
+        this.#api = new DataDiffsApi(http);
+        this.#host = http.host;
+        if (ciRunId === null)
+            this.#failure = 'Datafold did not name the CI run.';
     }
-    catch (error) {
-        const reason = errorMessage(error);
-        warning(`Could not read the results of Datafold CI run ${ciRunId}: ${reason}`);
-        return { ciRunId, host, readable: false, reason };
-    }
-    // In the order the diffs were created, which is the diffs file's.
-    diffs.sort((a, b) => (a.id ?? Infinity) - (b.id ?? Infinity));
-    const rows = await mapConcurrently(diffs, SUMMARIES_AT_ONCE, async (item) => {
-        if (item.id === null || item.id === undefined)
-            return diffRow(item, undefined, host);
+    /**
+     * Lists the run's data diffs again: page 1, and the next ones only while they still hold
+     * the run's items (at most MAX_PAGES). A listing that fails leaves the results unreadable
+     * until one succeeds; it is said once in the log, and tried again at the next poll.
+     */
+    async list() {
+        const { ciRunId } = this;
+        if (ciRunId === null)
+            return;
+        const items = [];
+        const seen = new Set();
+        let incomplete = false;
         try {
-            return diffRow(item, await api.summaryResults(item.id), host);
+            for (let page = 1;; page++) {
+                const { items: own, more } = runItems(await this.#api.page(ciRunId, page), ciRunId);
+                for (const item of own) {
+                    // A server that ignores the filter may list an item twice as diffs come and go.
+                    if (typeof item.id === 'number' && seen.has(item.id))
+                        continue;
+                    if (typeof item.id === 'number')
+                        seen.add(item.id);
+                    items.push(item);
+                }
+                if (!more)
+                    break;
+                if (page === MAX_PAGES) {
+                    incomplete = true;
+                    break;
+                }
+            }
         }
         catch (error) {
-            return diffRow(item, { unreadable: errorMessage(error) }, host);
+            const reason = errorMessage(error);
+            if (reason !== this.#failure)
+                info(`Could not list the data diffs of CI run ${ciRunId}: ${reason}`);
+            this.#failure = reason;
+            return;
         }
+        // In the order the diffs were created, which is the diffs file's.
+        this.#items = items.sort((a, b) => (a.id ?? Infinity) - (b.id ?? Infinity));
+        this.#incomplete = incomplete;
+        this.#failure = undefined;
+    }
+    /** The rows of the diffs that have finished, as listed by the latest listing (none if it failed). */
+    finished() {
+        if (this.#failure !== undefined)
+            return [];
+        return this.#items.map((item) => this.#row(item)).filter((row) => row.finished);
+    }
+    /**
+     * Reads, in the background, the summaries of the diffs that have finished and have none
+     * yet, a few at a time; a summary that answered "running" is read again on a later call.
+     */
+    readFinished() {
+        if (this.#failure !== undefined)
+            return;
+        for (const item of this.#items) {
+            if (this.#row(item).finished)
+                this.#want(item);
+        }
+    }
+    /**
+     * The step is about to end: reads what is still missing, up to SUMMARIES_AT_THE_END at
+     * a time, and resolves once every summary asked for has answered. `all`: every diff's (the run
+     * has ended, so whatever a summary says now is its last word), else those that have finished.
+     * Then each finished diff not yet logged is, with what is known.
+     */
+    async readRest(all) {
+        if (this.#failure !== undefined)
+            return;
+        this.#atOnce = SUMMARIES_AT_THE_END;
+        for (const item of this.#items) {
+            if (all || this.#row(item).finished)
+                this.#want(item);
+        }
+        this.#pump();
+        await Promise.all(this.#pending.values());
+        for (const item of this.#items) {
+            const row = this.#row(item);
+            if (row.finished)
+                this.#tell(item, row);
+        }
+    }
+    /** What is known now; `ended`: the run has ended. */
+    results(ended) {
+        const known = { ciRunId: this.ciRunId, host: this.#host, ended };
+        if (this.#failure !== undefined)
+            return { ...known, readable: false, reason: this.#failure };
+        const rows = this.#items.map((item) => this.#row(item));
+        return { ...known, readable: true, rows, incomplete: this.#incomplete };
+    }
+    #row(item) {
+        return diffRow(item, item.id == null ? undefined : this.#summaries.get(item.id), this.#host);
+    }
+    /** Queues the reading of an item's summary, unless it is final or asked for already. */
+    #want(item) {
+        const id = item.id;
+        if (id === null || id === undefined) {
+            this.#tell(item, this.#row(item)); // no summary to read
+            return;
+        }
+        if (this.#pending.has(id) || isFinal(this.#summaries.get(id)))
+            return;
+        let settle = () => { };
+        const done = new Promise((resolve) => (settle = resolve));
+        this.#pending.set(id, done);
+        this.#queue.push(async () => {
+            try {
+                this.#summaries.set(id, await this.#api.summaryResults(id));
+            }
+            catch (error) {
+                this.#summaries.set(id, { unreadable: errorMessage(error) });
+            }
+            this.#pending.delete(id);
+            settle();
+            // As listed now: the listing may have been renewed while the summary was read.
+            const listed = this.#items.find((other) => other.id === id) ?? item;
+            const row = this.#row(listed);
+            if (row.finished && isFinal(this.#summaries.get(id)))
+                this.#tell(listed, row);
+        });
+        this.#pump();
+    }
+    /** Starts queued reads while fewer than `#atOnce` are under way. */
+    #pump() {
+        while (this.#reading < this.#atOnce && this.#queue.length > 0) {
+            const read = this.#queue.shift();
+            this.#reading++;
+            void read().finally(() => {
+                this.#reading--;
+                this.#pump();
+            });
+        }
+    }
+    #tell(item, row) {
+        // Each listing brings new objects: an id-less diff is known by its tables.
+        const key = item.id ?? `${row.report.prod} → ${row.report.pr}`;
+        if (this.#told.has(key))
+            return;
+        this.#told.add(key);
+        this.onFinished(row);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/results/follow.ts
+
+
+
+
+
+/**
+ * With `wait`: follows the head commit's CI run to its end, and its data diffs as they finish.
+ * Each poll asks for the run and for its data diffs together; each diff that has finished is
+ * logged once and its summary read once, in the background, a few at a time; so the poll that
+ * sees the run ended leaves only its own finishers' summaries to read, in one wave. With
+ * `failFast`, the first poll where a finished diff trips `failOn` ends the following. `known`
+ * gets what is known after every poll, so that a cancellation or a failure still reports it.
+ * Throws when there is no run to follow, or the timeout passes.
+ */
+async function followRun(api, http, options, known) {
+    const watch = new RunWatch(options.headSha, options.timing);
+    const diffs = new RunDiffs(http, options.ciRunId, (row) => {
+        info(finishedLine(row));
+        known(diffs.results(false));
     });
+    let finishedBefore = 0;
+    /** The diffs finished as last listed, with a progress line when their count changed. */
+    const progress = () => {
+        const listed = diffs.results(false);
+        known(listed);
+        const finished = diffs.finished();
+        if (listed.readable && finished.length !== finishedBefore) {
+            info(progressLine(finished, listed.rows.length, listed.incomplete));
+            finishedBefore = finished.length;
+        }
+        const running = listed.readable && finished.length < listed.rows.length;
+        return { finished, running };
+    };
+    for (;;) {
+        // Both answers, whatever either does: no request is left behind when the other fails.
+        const [runAnswer] = await Promise.allSettled([api.latestRun(options.headSha), diffs.list()]);
+        const { finished, running } = progress();
+        if (runAnswer.status === 'rejected')
+            throw runAnswer.reason;
+        const run = runAnswer.value;
+        const status = watch.judge(run);
+        if (run && status !== undefined) {
+            // The list, asked at the same moment, may not show yet what ended with the run: a
+            // diff still running in it is listed once more (the one extra round such a run costs).
+            if (running) {
+                await diffs.list();
+                progress();
+            }
+            // The run has ended: whatever a summary says now is its last word.
+            await diffs.readRest(true);
+            info(`CI run ${run.id} ended: ${status} (after ${watch.elapsed}).`);
+            return { runStatus: status, results: finalResults(diffs.results(true), known) };
+        }
+        if (options.failFast && tripped(finished, options.failOn).length > 0) {
+            await diffs.readRest(false);
+            return { runStatus: undefined, results: finalResults(diffs.results(false), known) };
+        }
+        diffs.readFinished();
+        await (0,promises_namespaceObject.setTimeout)(watch.nextPollMs());
+    }
+}
+/** The results the step reports, said in the log (with what could not be read) and passed on. */
+function finalResults(results, known) {
+    known(results);
+    const run = runName(results.ciRunId);
+    if (!results.readable) {
+        warning(`Could not read the results of ${run}: ${results.reason}`);
+        return results;
+    }
+    const { rows } = results;
     const unreadable = rows.filter((row) => row.unreadable !== undefined);
     if (unreadable.length > 0) {
         warning(`Could not read the figures of ${unreadable.length} of ${rows.length} data diffs; the first: ${unreadable[0].unreadable}`);
     }
+    if (!results.ended) {
+        const finished = rows.filter((row) => row.finished);
+        const progress = progressLine(finished, rows.length, results.incomplete);
+        info(`Stopped following ${run}, which goes on in Datafold: ${progress}.`);
+        return results;
+    }
     const counts = Object.entries(resultCounts(rows)).map(([result, n]) => `${n} ${result}`);
-    info(`CI run ${ciRunId}: ${rows.length} data diffs${counts.length > 0 ? ` (${counts.join(', ')})` : ''}${incomplete ? `, more not read after ${MAX_PAGES} pages` : ''}.`);
-    return { ciRunId, host, readable: true, rows, incomplete };
-}
-/** `work` on every item, at most `limit` at a time; the answers in the items' order. */
-async function mapConcurrently(items, limit, work) {
-    const answers = new Array(items.length);
-    let next = 0;
-    const worker = async () => {
-        while (next < items.length) {
-            const i = next++;
-            answers[i] = await work(items[i]);
-        }
-    };
-    await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-    return answers;
+    const more = results.incomplete ? `, more not read after ${MAX_PAGES} pages` : '';
+    info(`${run}: ${rows.length} data diffs${counts.length > 0 ? ` (${counts.join(', ')})` : ''}${more}.`);
+    return results;
 }
 
 ;// CONCATENATED MODULE: ./src/runtime/runner-context.ts
@@ -17998,18 +18307,26 @@ async function readInputs() {
     return { context, inputs };
 }
 /**
- * With `wait`: the head commit's CI run followed to its end, then its data diffs read whatever
- * its status (a failed run's diffs show why). The step fails when the run did not end `done`,
- * or when `fail-on` trips.
+ * With `wait`: the head commit's CI run followed to its end, its data diffs read as they finish
+ * (a failed run's diffs show why). The step fails when the run did not end `done`, or when
+ * `fail-on` trips: with `fail-fast`, as soon as a finished diff trips it, the run going on.
  */
 async function waitAndReadResults(outcome, stage, { http, api, pr, inputs }) {
     const headSha = await pr.headSha('the CI run cannot be waited for');
-    outcome.runStatus = await stage('Wait', () => waitForRun(api, headSha, waitTiming(inputs.waitTimeoutMinutes)));
     outcome.failOn = inputs.failOn;
-    const results = await stage('Results', () => readRunResults(http, outcome.ciRunId ?? null));
-    outcome.results = results;
+    const { runStatus, results } = await stage('Wait', () => followRun(api, http, {
+        headSha,
+        ciRunId: outcome.ciRunId ?? null,
+        timing: waitTiming(inputs.waitTimeoutMinutes),
+        failOn: inputs.failOn,
+        failFast: inputs.failFast
+    }, 
+    // What is known so far, for a cancellation or a failure on the way.
+    (known) => (outcome.results = known)));
+    outcome.runStatus = runStatus;
     const gate = gateFailure(results, inputs.failOn);
-    if (outcome.runStatus !== 'done') {
+    // Ended `done`, or left going on by `fail-fast` (the gate tripped): the gate decides.
+    if (runStatus !== undefined && runStatus !== 'done') {
         const run = outcome.ciRunId == null ? 'Datafold CI run' : `Datafold CI run ${outcome.ciRunId}`;
         throw new ActionError(`${run} ended ${outcome.runStatus}: see the run in Datafold for why.${gate ? ` ${gate}` : ''}`);
     }

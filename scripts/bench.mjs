@@ -4,11 +4,14 @@
  * runner runs it, against the loopback stand-ins. Prints tables; asserts nothing.
  *
  *   node scripts/bench.mjs [--node other/node ...] [--peer name=path/to/dist/index.js ...]
+ *   node scripts/bench.mjs --only wait
  *
  * The start-up guard times a whole run under this Node and every `--node` given, beside the
  * load of each `--peer` bundle (another action's dist/, checked out beside the project).
  * BENCH_RUNS (default 15) sets the runs per figure; BENCH_LATENCY_MS (default 200) the delay
- * the stand-ins add to every answer when counting the round trips a run waits for.
+ * the stand-ins add to every answer when counting the round trips a run waits for, and in the
+ * `wait` case (time to verdict: 40 diffs finishing while the run goes). `--only wait` runs that
+ * case alone.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -17,6 +20,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { startDatafold } from '../stand-ins/datafold.mjs';
 import { startGitHub, webhookExample } from '../stand-ins/github.mjs';
+import { roundsAfter } from '../stand-ins/server.mjs';
 import {
   BUNDLE,
   parseWorkflowCommands,
@@ -29,7 +33,11 @@ const RUNS = Number(process.env.BENCH_RUNS) || 15;
 const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS) || 200;
 const API_KEY = 'bench-api-key';
 const { values: args } = parseArgs({
-  options: { node: { type: 'string', multiple: true }, peer: { type: 'string', multiple: true } }
+  options: {
+    node: { type: 'string', multiple: true },
+    peer: { type: 'string', multiple: true },
+    only: { type: 'string' }
+  }
 });
 const PEERS = (args.peer ?? []).map((peer) => {
   const [name, script] = peer.split('=');
@@ -245,7 +253,102 @@ function pullRequestEvent(spec) {
 
 const defaultRun = pullRequestEvent(pulls.local);
 
+/** The `wait` case: this many diffs, two finishing at each poll while the run goes. */
+const WAIT_DIFFS = 40;
+/** Its poll interval: shorter than the real 5 s, so the case takes seconds, not minutes. */
+const WAIT_POLL_MS = 300;
+
+/**
+ * Time to verdict with `wait`: WAIT_DIFFS diffs that finish two per poll while the CI run goes,
+ * every answer delayed LATENCY_MS; from the answer that says the run is done to the step's end.
+ */
+async function waitCase() {
+  const running = WAIT_DIFFS / 2;
+  const server = await startDatafold({
+    apiKey: API_KEY,
+    waitingPrs: [{ pr_num: pulls.local.number, pr_sha: headSha }],
+    statusSequence: [...Array(running).fill('running'), 'done'],
+    // The last two finish at the listing that also says the run is done.
+    diffOutcomes: Array.from({ length: WAIT_DIFFS }, (_, i) => ({
+      finishAfter: Math.floor(i / 2) + 2,
+      result: i === 7 ? /** @type {const} */ ('different') : /** @type {const} */ ('identical')
+    }))
+  });
+  writeFileSync(path.join(workspace, 'diffs.json'), diffsFile(WAIT_DIFFS));
+  const prepared = await prepareRun({
+    eventName: defaultRun.eventName,
+    payload: defaultRun.payload,
+    workspace,
+    githubUrl: github.url,
+    inputs: {
+      'api-key': API_KEY,
+      host: server.url,
+      'ci-config-id': '123',
+      diffs: 'diffs.json',
+      wait: 'true'
+    },
+    env: { DATAFOLD_CI_ACTION_POLL_INTERVAL_MS: String(WAIT_POLL_MS) }
+  });
+  let exitedAt = NaN;
+  /** @type {number[]} when each diff's line was printed */
+  const diffLines = [];
+  try {
+    server.setLatency(LATENCY_MS);
+    github.setLatency(LATENCY_MS);
+    const result = await runAction(prepared.env, {
+      onStart: (child) => child.on('exit', () => (exitedAt = Date.now())),
+      onLine: (line) => {
+        if (/^(identical|different): ANALYTICS\.PROD\.TABLE_\d+ → /.test(line))
+          diffLines.push(Date.now());
+      }
+    });
+    if (result.code !== 0) throw new Error(`the wait case failed:\n${result.stdout}`);
+  } finally {
+    server.setLatency(0);
+    github.setLatency(0);
+    await prepared.cleanup();
+    await server.close();
+  }
+  const { requests } = server;
+  const count = (/** @type {string} */ kind) => requests.filter((r) => r.kind === kind).length;
+  const polls = count('runs');
+  const doneAt = requests.filter(({ kind }) => kind === 'runs')[running].answeredAt ?? NaN;
+  const summaries = requests.filter(({ kind }) => kind === 'summary');
+  table(
+    `Time to verdict (wait): ${WAIT_DIFFS} diffs finishing two per poll while the run goes, each answer delayed ${LATENCY_MS} ms, polls every ${WAIT_POLL_MS} ms`,
+    [
+      ['figure', 'value', 'target'],
+      [
+        'round trips from the answer that says "done" to the end of the step',
+        ((exitedAt - doneAt) / LATENCY_MS).toFixed(2),
+        '≤ 3'
+      ],
+      ['rounds of requests after that answer', String(roundsAfter(requests, doneAt)), '≤ 2'],
+      [
+        'requests per poll',
+        `${(count('runs') / polls).toFixed(0)} runs + ${(count('datadiffs') / polls).toFixed(0)} page of data diffs (${polls} polls)`,
+        '1 + 1'
+      ],
+      [
+        'summary_results read',
+        `${summaries.length} (${new Set(summaries.map(({ path }) => path)).size} diffs)`,
+        `${WAIT_DIFFS}, each once`
+      ],
+      [
+        'diffs logged before the "done" answer',
+        `${diffLines.filter((at) => at < doneAt).length} of ${diffLines.length}`,
+        `≥ ${WAIT_DIFFS / 2}`
+      ]
+    ]
+  );
+}
+
 try {
+  if (args.only === 'wait') {
+    await waitCase();
+    process.exit(0);
+  }
+
   // 1. The start-up guard: a full run beside Node's bare start and beside what well-known
   // actions' bundles take just to load (run with no inputs, they stop at once), under each
   // Node, interleaved so that load on the machine hits all of them alike.
@@ -371,6 +474,7 @@ try {
     `Round trips waited for in a row, each answer delayed ${LATENCY_MS} ms (extra wall time / delay, median of ${Math.max(3, Math.ceil(RUNS / 3))})`,
     tripRows
   );
+  await waitCase();
 
   // 3. Diffs validation inside the bundle (dry run), as the action reports it in its debug log.
   const validation = [['entries', 'file size', 'validation ms', 'process max RSS']];

@@ -3,9 +3,11 @@
  * `npm run demo`: the quick start, offline. Runs the committed bundle (dist/index.js) as a
  * runner would, on GitHub's example `pull_request` `opened` event, against loopback stand-ins
  * for Datafold and GitHub, with the default inputs and `wait: true`: it submits, follows the CI
- * run to its end and reads each diff's results. Then it shows what the action reported and
- * what each stand-in received. Nothing leaves the machine; no git checkout or token is needed.
- * `npm run demo -- --summary FILE` also writes the job summary (HTML) to FILE.
+ * run to its end, logging each diff's result as it finishes. Then it shows what the action
+ * reported and what each stand-in received. Nothing leaves the machine; no git checkout or token
+ * is needed. `npm run demo -- --summary FILE` also writes the job summary (HTML) to FILE;
+ * `--fail-fast` adds `fail-on: bad-pks` and `fail-fast: true`, so the step fails as soon as the
+ * diff with bad primary keys has finished, while the run goes on.
  */
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
@@ -36,18 +38,25 @@ const DIFFS_JSON = `[
 ]
 `;
 
-const { values: args } = parseArgs({ options: { summary: { type: 'string' } } });
+const { values: args } = parseArgs({
+  options: { summary: { type: 'string' }, 'fail-fast': { type: 'boolean' } }
+});
 
 const payload = webhookExample('pull_request', (p) => p.action === 'opened');
 const pull = payload.pull_request;
 // Datafold learnt of the pull request from its GitHub integration, so a CI run waits for its
-// head commit; it runs for a moment, then each diff has its outcome.
+// head commit; it runs for a moment, its diffs finishing one after another.
 const datafold = await startDatafold({
   apiKey: API_KEY,
   configIds: [CI_CONFIG_ID],
   waitingPrs: [{ pr_num: pull.number, pr_sha: pull.head.sha }],
-  statusSequence: ['running', 'done'],
-  diffOutcomes: [{ result: 'different' }, { result: 'identical' }, { result: 'bad-pks' }, {}]
+  statusSequence: ['running', 'running', 'running', 'done'],
+  diffOutcomes: [
+    { result: 'different', finishAfter: 2 },
+    { result: 'identical', finishAfter: 2 },
+    { result: 'bad-pks', finishAfter: 3 },
+    { finishAfter: 4 }
+  ]
 });
 // Serves the head commit's message, which the default skip marker needs (the demo has no
 // git checkout), and the PR in case the action asks.
@@ -74,7 +83,8 @@ try {
       host: datafold.url,
       'ci-config-id': String(CI_CONFIG_ID),
       diffs: 'diffs.json',
-      wait: 'true'
+      wait: 'true',
+      ...(args['fail-fast'] ? { 'fail-on': 'bad-pks', 'fail-fast': 'true' } : {})
     },
     // Polls every 0.5 s instead of 5 s, so the demo does not sit idle.
     env: { DATAFOLD_CI_ACTION_POLL_INTERVAL_MS: '500' }

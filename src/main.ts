@@ -2,7 +2,7 @@ import * as core from '@actions/core';
 import { DatafoldApi } from './datafold/api.js';
 import { DatafoldHttp } from './datafold/http.js';
 import { submitDiffs } from './datafold/submit.js';
-import { waitForRun, waitTiming } from './datafold/wait.js';
+import { waitTiming } from './datafold/run-watch.js';
 import { diffsSource, loadDiffs } from './diffs/load.js';
 import type { DiffEntry } from './diffs/validate.js';
 import { lazyGitHub } from './github/client.js';
@@ -13,7 +13,7 @@ import { gatherRuleFacts } from './pull-request/rule-facts.js';
 import { cancelledMessage, onCancel } from './report/cancellation.js';
 import type { Outcome } from './report/outcome.js';
 import { setOutputs, writeSummary } from './report/report.js';
-import { readRunResults } from './results/read.js';
+import { followRun } from './results/follow.js';
 import { gateFailure } from './results/results.js';
 import { findSkip, thresholdSkip, type Skip } from './rules/rules.js';
 import { ActionError, errorMessage } from './runtime/errors.js';
@@ -111,9 +111,9 @@ async function readInputs() {
 }
 
 /**
- * With `wait`: the head commit's CI run followed to its end, then its data diffs read whatever
- * its status (a failed run's diffs show why). The step fails when the run did not end `done`,
- * or when `fail-on` trips.
+ * With `wait`: the head commit's CI run followed to its end, its data diffs read as they finish
+ * (a failed run's diffs show why). The step fails when the run did not end `done`, or when
+ * `fail-on` trips: with `fail-fast`, as soon as a finished diff trips it, the run going on.
  */
 async function waitAndReadResults(
   outcome: Outcome,
@@ -131,14 +131,26 @@ async function waitAndReadResults(
   }
 ): Promise<void> {
   const headSha = await pr.headSha('the CI run cannot be waited for');
-  outcome.runStatus = await stage('Wait', () =>
-    waitForRun(api, headSha, waitTiming(inputs.waitTimeoutMinutes))
-  );
   outcome.failOn = inputs.failOn;
-  const results = await stage('Results', () => readRunResults(http, outcome.ciRunId ?? null));
-  outcome.results = results;
+  const { runStatus, results } = await stage('Wait', () =>
+    followRun(
+      api,
+      http,
+      {
+        headSha,
+        ciRunId: outcome.ciRunId ?? null,
+        timing: waitTiming(inputs.waitTimeoutMinutes),
+        failOn: inputs.failOn,
+        failFast: inputs.failFast
+      },
+      // What is known so far, for a cancellation or a failure on the way.
+      (known) => (outcome.results = known)
+    )
+  );
+  outcome.runStatus = runStatus;
   const gate = gateFailure(results, inputs.failOn);
-  if (outcome.runStatus !== 'done') {
+  // Ended `done`, or left going on by `fail-fast` (the gate tripped): the gate decides.
+  if (runStatus !== undefined && runStatus !== 'done') {
     const run = outcome.ciRunId == null ? 'Datafold CI run' : `Datafold CI run ${outcome.ciRunId}`;
     throw new ActionError(
       `${run} ended ${outcome.runStatus}: see the run in Datafold for why.${gate ? ` ${gate}` : ''}`

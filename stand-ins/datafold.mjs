@@ -6,7 +6,9 @@
  * trigger endpoint creates one, and submitted runs move through a status sequence as they
  * are polled. Each submitted entry becomes a data diff of the run, served as Datafold's
  * data-diffs API does (data-diffs.yml in its OpenAPI): the list pages and filters by
- * `ci_run_id`, and each diff has its `summary_results` (done, failed or running).
+ * `ci_run_id`, and each diff has its `summary_results` (done, failed or running). A diff may
+ * finish over time, as its run's diffs are listed: until then it is listed `processing` with no result
+ * and `done: false`, and its `summary_results` answers pending, then running.
  * Error bodies have FastAPI's shapes, as Datafold's do.
  */
 import { STATUS_CODES } from 'node:http';
@@ -28,6 +30,7 @@ import { startServer } from './server.mjs';
  * @property {string} source
  * @property {number | null} run_id  set when diffs are submitted
  * @property {number} polls  how many times the runs endpoint has listed it since the submit
+ * @property {number} listings  how many times its data diffs have been listed (page 1)
  */
 
 /**
@@ -56,6 +59,8 @@ import { startServer } from './server.mjs';
  * @property {DiffResult | null} [result]  default 'identical'
  * @property {string} [status]  the diff's JobStatus (default 'done', 'failed' for 'error', 'processing' for null)
  * @property {unknown} [summary]
+ * @property {number} [finishAfter]  the diff finishes once its run's data diffs have been listed
+ *   this many times (default 0: finished from the start); until then it runs
  */
 
 /** @typedef {'error' | 'bad-pks' | 'different' | 'missing-pks' | 'identical' | 'empty'} DiffResult */
@@ -70,6 +75,7 @@ import { startServer } from './server.mjs';
  * @property {DiffResult | null} result
  * @property {string} status
  * @property {unknown} summary  the summary_results answer
+ * @property {number} finishAfter  listings of its run before it finishes
  */
 
 /**
@@ -141,7 +147,8 @@ export async function startDatafold(options = {}) {
       status: 'waiting',
       source: 'api',
       run_id: null,
-      polls: 0
+      polls: 0,
+      listings: 0
     };
     state.runs.push(run);
     state.waiting.set(run.pr_num, run);
@@ -166,8 +173,24 @@ export async function startDatafold(options = {}) {
       pr,
       result,
       status,
-      summary: outcome.summary ?? summaryFor(result)
+      summary: outcome.summary ?? summaryFor(result),
+      finishAfter: outcome.finishAfter ?? 0
     });
+  }
+
+  /**
+   * A diff as Datafold shows it now: still running until its run's data diffs have been listed
+   * `finishAfter` times (a client lists them once per poll, as it lists the run: the two stay in
+   * step whichever request of a poll arrives first), then as it turned out.
+   * @param {DataDiff} diff
+   * @returns {DataDiff}
+   */
+  function now(diff) {
+    const run = state.runs.find(({ id }) => id === diff.ci_run_id);
+    const listings = run?.listings ?? Infinity;
+    if (listings >= diff.finishAfter) return diff;
+    const summary = { status: listings === 0 ? 'pending' : 'running' };
+    return { ...diff, result: null, status: 'processing', summary };
   }
   otherDiffs.forEach((diff, i) =>
     createDataDiff(diff.ci_run_id, diff.prod ?? `PROD.OTHER_${i}`, diff.pr ?? `PR.OTHER_${i}`, diff)
@@ -325,7 +348,7 @@ export async function startDatafold(options = {}) {
         ]);
       const diff = state.dataDiffs.find(({ id }) => id === Number(rawId));
       return diff
-        ? { status: 200, json: diff.summary }
+        ? { status: 200, json: now(diff).summary }
         : { status: 404, json: { detail: 'Not found' } };
     }
     return { kind: rawId === undefined ? 'datadiffs' : 'summary', handle };
@@ -344,6 +367,7 @@ export async function startDatafold(options = {}) {
     if (bad.length > 0) return invalid(...bad);
     // "All fields support multiple items, using just comma delimiter."
     const runs = query.get('ci_run_id')?.split(',').map(Number);
+    if (page === '1') for (const run of state.runs) if (runs?.includes(run.id)) run.listings++;
     const orderBy = /** @type {'id' | 'ci_run_id'} */ (query.get('order_by') ?? 'id');
     const direction = query.get('sort_order') === 'desc' ? -1 : 1;
     const key = (/** @type {DataDiff} */ diff) => diff[orderBy] ?? -Infinity;
@@ -359,7 +383,9 @@ export async function startDatafold(options = {}) {
         page_size: size,
         count: listed.length,
         total_pages: Math.ceil(listed.length / size),
-        results: listed.slice((number - 1) * size, number * size).map(dataDiffJson)
+        results: listed
+          .slice((number - 1) * size, number * size)
+          .map((diff) => dataDiffJson(now(diff)))
       }
     };
   }

@@ -19,6 +19,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
  * @property {Fault} [fault]  the scripted fault played for it
  * @property {number} [streamed]  with an `endless` fault: body bytes written before the client left
  * @property {Reply} [reply]  the answer given (status and body); cut short or trickled with those faults
+ * @property {number} at  when it arrived (Date.now(), once its body was read)
+ * @property {number} [answeredAt]  when its whole answer was handed to the socket, if it was
  */
 
 /**
@@ -113,7 +115,15 @@ export async function startServer({ route, errorJson }) {
       const path = req.url ?? '/';
       const { kind, handle } = route(method, new URL(path, 'http://stand-in'));
       /** @type {RecordedRequest} */
-      const request = { method, path, headers: req.headers, body, json: parseJson(body), kind };
+      const request = {
+        method,
+        path,
+        headers: req.headers,
+        body,
+        json: parseJson(body),
+        kind,
+        at: Date.now()
+      };
       requests.push(request);
       const fault = takeFault(request);
       if (fault) request.fault = fault;
@@ -131,6 +141,7 @@ export async function startServer({ route, errorJson }) {
         return;
       }
       send(res, reply);
+      request.answeredAt = Date.now();
     } catch (error) {
       // The client went away or the server is closing: nobody is left to answer.
       if (closing.signal.aborted || req.socket.destroyed) return;
@@ -169,6 +180,28 @@ export async function startServer({ route, errorJson }) {
       latencyMs = ms;
     }
   };
+}
+
+/**
+ * How many rounds of requests, each waiting on the one before, arrived from `since` on: a request
+ * that arrived once an answer of the current round had been sent starts a new round. With every
+ * answer delayed (`setLatency`), this counts the answers a client waited for one after another.
+ * @param {RecordedRequest[]} requests
+ * @param {number} since  a Date.now() time, e.g. when a given answer was sent
+ */
+export function roundsAfter(requests, since) {
+  const after = requests.filter(({ at }) => at >= since).sort((a, b) => a.at - b.at);
+  let rounds = 0;
+  let roundAnswered = -Infinity;
+  for (const request of after) {
+    if (request.at >= roundAnswered) {
+      rounds++;
+      roundAnswered = Infinity;
+    }
+    if (request.answeredAt !== undefined)
+      roundAnswered = Math.min(roundAnswered, request.answeredAt);
+  }
+  return rounds;
 }
 
 /**

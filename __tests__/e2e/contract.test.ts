@@ -258,6 +258,7 @@ describe('the checker catches what breaks the contract', () => {
     body: body === undefined ? '' : JSON.stringify(body),
     json: body,
     kind: 'test',
+    at: 0,
     reply: { status: 200, json: answer }
   });
   const PAIR = [1, 1];

@@ -11,18 +11,16 @@ import { expectContract } from './contract.js';
 import { TEST_GITHUB_TOKEN } from '../../stand-ins/runner.mjs';
 import {
   arrivals,
-  dataDiffsOf,
   errors,
   expectFailure,
   expectSuccess,
   outputs,
-  runsOf,
+  pollOf,
   sent,
   sentInOrder,
   SUBMIT,
   summaryOf,
   TRIGGER,
-  times,
   visibleLines,
   warnings
 } from './run-checks.js';
@@ -243,6 +241,8 @@ describe('on-missing-run', () => {
 describe('wait', () => {
   /** Datafold knows the head commit of PR #2's waiting run, so the runs list finds it. */
   const waitingForHead = { waitingPrs: [{ pr_num: 2, pr_sha: PR.head.sha }] };
+  /** The `results` output of the default diffs, both identical. */
+  const IDENTICAL = expect.stringContaining('"result":"identical"') as unknown as string;
 
   it.concurrent.each([
     { final: 'done', code: 0 },
@@ -264,13 +264,15 @@ describe('wait', () => {
         'result-counts': '{"identical":2}'
       })
     );
-    // Whatever the run's status, its results are read once it has ended.
+    // Every poll lists the run's data diffs too; each finished diff's summary is read once, as
+    // soon as the list says it is done (here at the first poll), never again.
     expect(sentInOrder(datafold)).toEqual([
       SUBMIT,
-      ...times(3, runsOf()),
-      dataDiffsOf(1001),
+      ...pollOf(),
       summaryOf(70001),
-      summaryOf(70002)
+      summaryOf(70002),
+      ...pollOf(),
+      ...pollOf()
     ]);
     expect(visibleLines(result)).toEqual(
       expect.arrayContaining(['CI run 1001: running', expect.stringContaining(`ended: ${final}`)])
@@ -288,11 +290,16 @@ describe('wait', () => {
 
     expectFailure(result, [`Datafold lists no CI run for commit ${PR.head.sha}`]);
     await expectContract(datafold);
-    expect(result.outputs).toEqual(outputs());
-    const [submit, ...polls] = sent(datafold);
+    // What is known is written: the diffs of the run Datafold named when it took them.
+    expect(result.outputs).toEqual(
+      outputs({ 'result-counts': '{"identical":2}', results: IDENTICAL })
+    );
+    const [submit, ...polls] = sentInOrder(datafold).filter(
+      ({ path }) => !path.endsWith('/summary_results')
+    );
     expect(submit).toEqual(SUBMIT);
-    expect(polls.length).toBeGreaterThanOrEqual(3);
-    expect(polls).toEqual(times(polls.length, runsOf()));
+    expect(polls.length).toBeGreaterThanOrEqual(6);
+    expect(polls).toEqual(Array.from({ length: polls.length / 2 }, () => pollOf()).flat());
     expect(clock.span()).toBeGreaterThanOrEqual(500); // from the submit to the last poll
   });
 
@@ -308,10 +315,15 @@ describe('wait', () => {
 
       expectFailure(result, ['CI run 1001 is still running', 'wait-timeout-minutes']);
       await expectContract(datafold);
-      expect(result.outputs).toEqual(outputs());
-      const polls = sent(datafold).slice(1);
-      expect(polls.length).toBeGreaterThanOrEqual(10);
-      expect(polls).toEqual(times(polls.length, runsOf()));
+      expect(result.outputs).toEqual(
+        outputs({ 'result-counts': '{"identical":2}', results: IDENTICAL })
+      );
+      expect(result.summary).toContain('Datafold CI run 1001 goes on in');
+      const polls = sentInOrder(datafold)
+        .slice(1)
+        .filter(({ path }) => !path.endsWith('/summary_results'));
+      expect(polls.length).toBeGreaterThanOrEqual(20);
+      expect(polls).toEqual(Array.from({ length: polls.length / 2 }, () => pollOf()).flat());
       // From the submit to the last poll: the timeout, and not much more.
       expect(clock.span()).toBeGreaterThanOrEqual(1200);
       expect(clock.span()).toBeLessThan(2500);

@@ -71,28 +71,33 @@ describe('Datafold faults that are retried', () => {
       ]
     }
   ];
-  it.concurrent.each(rows)('$name', async ({ fault, env, checks, gaps }) => {
-    const clock = arrivals();
-    const { result, datafold } = await scenario({
-      env,
-      faults: { datafold: [clock.entry, ...fault] }
-    });
-    const attempts = 1 + (fault[0].times ?? 1);
+  it.concurrent.each(rows)(
+    '$name',
+    async ({ fault, env, checks, gaps }) => {
+      const clock = arrivals();
+      const { result, datafold } = await scenario({
+        env,
+        faults: { datafold: [clock.entry, ...fault] }
+      });
+      const attempts = 1 + (fault[0].times ?? 1);
 
-    expectSuccess(result);
-    expect(result.outputs).toEqual(outputs());
-    expect(sent(datafold)).toEqual(
-      checks ? [...checked(attempts - 1), SUBMIT] : times(attempts, SUBMIT)
-    );
-    expect(datafold.state.accepted).toHaveLength(1);
-    expect(visibleLines(result)).toContainEqual(
-      expect.stringContaining(`attempt ${attempts} of 4 in `)
-    );
-    for (const [i, [min, max]] of (gaps ?? []).entries()) {
-      expect(clock.gaps()[i]).toBeGreaterThanOrEqual(min);
-      expect(clock.gaps()[i]).toBeLessThan(max);
-    }
-  });
+      expectSuccess(result);
+      expect(result.outputs).toEqual(outputs());
+      expect(sent(datafold)).toEqual(
+        checks ? [...checked(attempts - 1), SUBMIT] : times(attempts, SUBMIT)
+      );
+      expect(datafold.state.accepted).toHaveLength(1);
+      expect(visibleLines(result)).toContainEqual(
+        expect.stringContaining(`attempt ${attempts} of 4 in `)
+      );
+      for (const [i, [min, max]] of (gaps ?? []).entries()) {
+        expect(clock.gaps()[i]).toBeGreaterThanOrEqual(min);
+        expect(clock.gaps()[i]).toBeLessThan(max);
+      }
+      // The real back-off sleeps 3 s; on a loaded machine the whole run takes longer than 5 s.
+    },
+    15_000
+  );
 });
 
 describe('Datafold answers that fail the step', () => {

@@ -16,8 +16,10 @@ import {
   expectFailure,
   expectSuccess,
   FAILED_AT_DATAFOLD,
+  pollOf,
   runsOf,
   sent,
+  sentInOrder,
   SUBMIT
 } from './run-checks.js';
 import { PR, scenario } from './scenario.js';
@@ -193,7 +195,10 @@ describe('answers of the wrong shape: the request named, never a TypeError', () 
 
     expectFailure(result, [message]);
     expect(result.stdout + result.stderr).not.toContain('TypeError');
-    expect(sent(datafold)).toEqual(fault.match === 'runs' ? [SUBMIT, runsOf()] : [SUBMIT]);
+    // A poll asks for the run and the run's data diffs together.
+    expect(sentInOrder(datafold)).toEqual(
+      fault.match === 'runs' ? [SUBMIT, ...pollOf()] : [SUBMIT]
+    );
     if (fault.match === 'runs') expect(result.outputs.submitted).toBe('true');
     else expect(result.outputs).toEqual(FAILED_AT_DATAFOLD);
   });

@@ -13,7 +13,7 @@ import { TEST_GITHUB_TOKEN } from '../../stand-ins/runner.mjs';
 import type { ScriptEntry } from '../../stand-ins/server.mjs';
 import { skipped } from './checks.js';
 import { expectNoSecret, type LaunchResult } from './launch.js';
-import { errors, expectFailure, expectNoStackTrace, outputs } from './run-checks.js';
+import { errors, expectFailure, expectNoStackTrace, outputs, sentInOrder } from './run-checks.js';
 import { API_KEY, PR, requestLines, scenario, type ScenarioOptions } from './scenario.js';
 
 jest.setTimeout(30_000);
@@ -275,11 +275,20 @@ describe('a cancelled workflow (SIGINT or SIGTERM mid-run)', () => {
         datafold: { statusSequence: ['running'], waitingPrs: [{ pr_num: 2, pr_sha: PR.head.sha }] }
       },
       says: 'during "Wait": the diffs were submitted; Datafold CI run 1001 goes on.',
-      outputs: outputs(),
+      // What the first poll learnt: both diffs had finished, identical.
+      outputs: outputs({
+        results: expect.stringContaining('"rows_total":1000') as unknown as string,
+        'result-counts': '{"identical":2}'
+      }),
       datafold: [
         'POST /api/v1/ci/123/2',
-        `GET /api/v1/ci/123/runs?pr_sha=${PR.head.sha}&limit=1`,
-        `GET /api/v1/ci/123/runs?pr_sha=${PR.head.sha}&limit=1`
+        ...[1, 2].flatMap((poll) => [
+          `GET /api/v1/ci/123/runs?pr_sha=${PR.head.sha}&limit=1`,
+          `GET /api/v1/datadiffs?ci_run_id=1001&order_by=ci_run_id&sort_order=desc&page_size=100`,
+          ...(poll === 1
+            ? [70001, 70002].map((id) => `GET /api/v1/datadiffs/${id}/summary_results`)
+            : [])
+        ])
       ]
     }
   ];
@@ -297,7 +306,9 @@ describe('a cancelled workflow (SIGINT or SIGTERM mid-run)', () => {
     expect(result.summary).toContain(
       `❌ <strong>Failed</strong>: ${message.replace(/'/g, '&#39;').replace(/"/g, '&#34;')}`
     );
-    expect(requestLines(datafold)).toEqual(c.datafold);
+    expect(sentInOrder(datafold).map(({ method, path }) => `${method} ${path}`)).toEqual(
+      c.datafold
+    );
     expectNoStackTrace(result);
     expectNoSecret(result, API_KEY);
   });

@@ -12,7 +12,7 @@ import {
   expectFailure,
   expectSuccess,
   outputs,
-  runsOf,
+  pollOf,
   sentInOrder,
   SUBMIT,
   summaryOf,
@@ -49,6 +49,9 @@ function waitFor(
   });
 }
 
+/** The data diffs of the run, one per entry of TABLES. */
+const IDS = [70001, 70002, 70003, 70004, 70005];
+
 const MIXED: DatafoldOptions['diffOutcomes'] = [
   { result: 'different' },
   { result: 'identical' },
@@ -77,14 +80,7 @@ describe('results of an ended run', () => {
       const { result, datafold } = run;
 
       expectSuccess(result);
-      expect(received(datafold)).toEqual(
-        lines([
-          SUBMIT,
-          runsOf(),
-          dataDiffsOf(1001),
-          ...[70001, 70002, 70003, 70004, 70005].map(summaryOf)
-        ])
-      );
+      expect(received(datafold)).toEqual(lines([SUBMIT, ...pollOf(), ...IDS.map(summaryOf)]));
       expect(JSON.parse(result.outputs['result-counts'])).toEqual({
         different: 1,
         identical: 2,
@@ -257,10 +253,35 @@ describe('a failed run', () => {
         'result-counts': '{"error":1,"bad-pks":1,"different":1,"identical":2}'
       })
     );
-    expect(received(datafold).slice(0, 4)).toEqual(
-      lines([SUBMIT, runsOf(), runsOf(), dataDiffsOf(1001)])
+    // Every diff had finished at the first poll: each summary read then, once.
+    expect(received(datafold)).toEqual(
+      lines([SUBMIT, ...pollOf(), ...IDS.map(summaryOf), ...pollOf()])
     );
     expect(result.summary).toContain('<strong>Error</strong>');
+  });
+
+  it.concurrent('diffs still running when it ended are read then, once each', async () => {
+    const { result, datafold } = await waitFor({
+      statusSequence: ['running', 'failed'],
+      // The first two finished before the run failed; the others never do.
+      diffOutcomes: MIXED.map((outcome, i) => (i < 2 ? outcome : { ...outcome, finishAfter: 99 }))
+    });
+
+    expectFailure(result, ['Datafold CI run 1001 ended failed']);
+    expect(result.outputs['result-counts']).toBe('{"different":1,"none":3,"identical":1}');
+    // The run ended with diffs still listed running: listed once more, then every summary left.
+    expect(received(datafold)).toEqual(
+      lines([
+        SUBMIT,
+        ...pollOf(),
+        ...IDS.slice(0, 2).map(summaryOf),
+        ...pollOf(),
+        dataDiffsOf(1001),
+        ...IDS.slice(2).map(summaryOf)
+      ])
+    );
+    expect(result.summary).toContain('⏳ <strong>No result</strong>');
+    expect(result.summary).toContain('Not finished (status <code>processing</code>)');
   });
 
   it.concurrent('with fail-on, the failure names the run and the tables', async () => {
@@ -319,8 +340,9 @@ describe('results that cannot be read', () => {
 
       expectSuccess(result);
       expect(result.outputs).toEqual(outputs({ 'diff-count': '5', 'run-status': 'done' }));
+      // The poll that saw the run ended could not list its diffs: no summary is read.
       expect(received(datafold)).toEqual(
-        lines([SUBMIT, runsOf(), ...times(tries, dataDiffsOf(1001))])
+        lines([SUBMIT, ...pollOf(), ...times(tries - 1, dataDiffsOf(1001))])
       );
       expect(warnings(result)).toEqual([
         expect.stringContaining('Could not read the results of Datafold CI run 1001')

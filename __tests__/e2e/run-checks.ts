@@ -79,7 +79,7 @@ export function runsOf(sha: string = PR.head.sha): Sent {
   return { method: 'GET', path: `/api/v1/ci/123/runs?pr_sha=${sha}&limit=1`, body: undefined };
 }
 
-/** A page of a CI run's data diffs, as the action lists them once the run has ended. */
+/** A page of a CI run's data diffs, as the action lists them at each poll of `wait`. */
 export function dataDiffsOf(ciRunId = 1001, page = 1): Sent {
   const query = `ci_run_id=${ciRunId}&order_by=ci_run_id&sort_order=desc&page_size=100`;
   return {
@@ -87,6 +87,11 @@ export function dataDiffsOf(ciRunId = 1001, page = 1): Sent {
     path: `/api/v1/datadiffs?${query}${page > 1 ? `&page=${page}` : ''}`,
     body: undefined
   };
+}
+
+/** One poll of `wait`: the runs request and the first page of the run's data diffs, together. */
+export function pollOf(ciRunId = 1001, sha: string = PR.head.sha): Sent[] {
+  return [runsOf(sha), dataDiffsOf(ciRunId)];
 }
 
 /** A data diff's summary, read for the results. */
@@ -104,9 +109,26 @@ export const WAITED_DONE: Partial<Outputs> = {
   'result-counts': '{"identical":2}'
 };
 
-/** What a stand-in received, with the summaries (read concurrently) in id order. */
+const isPollOfRuns = (request: Sent, before: Sent | undefined) =>
+  request.method === 'GET' && request.path.includes('/runs?') && before?.method !== 'POST';
+const isFirstPage = (request: Sent) =>
+  request.path.startsWith('/api/v1/datadiffs?') && !request.path.includes('&page=');
+
+/**
+ * What a stand-in received, in the order the action asks: each poll's runs request and first
+ * page of data diffs (sent together, so they may arrive either way round) runs first, and the
+ * summaries (read concurrently) in id order. A runs request right after a POST is the check of a
+ * lost answer, not a poll.
+ */
 export function sentInOrder(server: { requests: RecordedRequest[] }): Sent[] {
   const requests = sent(server);
+  for (let i = 0; i + 1 < requests.length; i++) {
+    const [first, second] = [requests[i], requests[i + 1]];
+    const runsFirst = isPollOfRuns(first, requests[i - 1]) && isFirstPage(second);
+    const listFirst = isFirstPage(first) && isPollOfRuns(second, first);
+    if (listFirst) [requests[i], requests[i + 1]] = [second, first];
+    if (runsFirst || listFirst) i++;
+  }
   const summaries = requests.filter(({ path }) => path.endsWith('/summary_results'));
   const sorted = [...summaries].sort((a, b) => a.path.localeCompare(b.path));
   return requests.map((request) =>

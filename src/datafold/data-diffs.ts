@@ -39,6 +39,8 @@ const dataDiff = z.object({
   ci_run_id: nullable(z.int()),
   status: nullable(z.enum(JOB_STATUSES)),
   result: nullable(z.enum(DIFF_RESULTS)),
+  /** Whether the diff has finished (the list's own word, beside `status`). */
+  done: nullable(z.boolean()),
   table1: nullable(z.array(z.string())),
   table2: nullable(z.array(z.string())),
   query1: nullable(z.string()),

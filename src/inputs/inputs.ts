@@ -203,6 +203,7 @@ const INPUTS = {
     )
   }),
   'fail-on': declare({ schema: failOn }),
+  'fail-fast': boolean('false'),
   'dry-run': boolean('false')
 };
 
@@ -287,10 +288,16 @@ function combinationProblems(raw: RawInputs): string[] {
     const problem = secretProblem(raw[name], what, fix);
     if (problem) problems.push(`Input "${name}": ${problem}`);
   }
-  // The results exist only once the run has ended, which only `wait` sees.
-  if (raw['fail-on'].trim() !== '' && !TRUE_VALUES.includes(raw.wait)) {
+  // The results are read only while the action waits for the run.
+  const failOnSet = raw['fail-on'].trim() !== '';
+  if (failOnSet && !TRUE_VALUES.includes(raw.wait)) {
     problems.push(
       'Input "fail-on": results are known only once the CI run has ended: set "wait: true" too, or remove "fail-on"'
+    );
+  }
+  if (!failOnSet && TRUE_VALUES.includes(raw['fail-fast'])) {
+    problems.push(
+      'Input "fail-fast": it fails the step as soon as a finished diff trips "fail-on", and "fail-on" is not set: set "fail-on" (with "wait: true") too, or remove "fail-fast"'
     );
   }
   return problems;

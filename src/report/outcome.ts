@@ -21,7 +21,7 @@ export interface Outcome {
   failure?: string;
   /** Each problem behind the failure, e.g. every mistake in the diffs file. */
   problems?: string[];
-  /** The ended run's data diffs, with `wait`. */
+  /** The run's data diffs, with `wait`: once it has ended, or as far as they were known. */
   results?: RunResults;
   failOn?: FailOn[];
 }

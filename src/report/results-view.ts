@@ -1,6 +1,6 @@
 /**
- * The ended run's data diffs as the user sees them: the `results` and `result-counts` outputs,
- * and the results section of the job summary.
+ * The run's data diffs as the user sees them: the `results` and `result-counts` outputs, and the
+ * results section of the job summary, once the run has ended or as known when the step stopped.
  */
 import { escape } from './html.js';
 import type { Outcome } from './outcome.js';
@@ -92,8 +92,10 @@ function missingFigures(row: DiffRow): string | undefined {
   if (row.error !== undefined) return cut(row.error, 300);
   if (row.unreadable !== undefined)
     return `<em>Figures could not be read: ${cut(row.unreadable, 300)}</em>`;
-  if (report.rows_total === undefined && report.pk_nulls === undefined)
-    return `<em>No figures${report.status ? ` (status <code>${escape(report.status)}</code>)` : ''}</em>`;
+  if (report.rows_total === undefined && report.pk_nulls === undefined) {
+    const status = report.status ? ` (status <code>${escape(report.status)}</code>)` : '';
+    return `<em>${row.finished ? 'No figures' : 'Not finished'}${status}</em>`;
+  }
   return undefined;
 }
 
@@ -131,10 +133,20 @@ const RESULT_HEADERS = [
   'Datafold'
 ];
 
-/** The ended run's data diffs: counts, the gate, and a table with the problems first. */
+/** Says that the run goes on in Datafold, and how far it had come when the step stopped. */
+function goesOn(results: RunResults, run: string): string {
+  const datafold = `<a href="${escape(results.host)}">Datafold</a>`;
+  const finished = results.readable
+    ? `: ${plural(results.rows.filter((row) => row.finished).length, 'data diff')} of ${count(results.rows.length)} had finished when the step stopped`
+    : '';
+  return `<p>⏳ ${escape(run)} goes on in ${datafold}${finished}. These are the results known so far; each diff's link leads to its page in Datafold.</p>`;
+}
+
+/** The run's data diffs: counts, the gate, and a table with the problems first. */
 export function resultsSection(results: RunResults, outcome: Outcome): string {
   const run = runName(results.ciRunId);
   const parts = ['<h3>Data diff results</h3>'];
+  if (!results.ended) parts.push(goesOn(results, run));
   const failOn = outcome.failOn ?? [];
   if (!results.readable) {
     parts.push(
@@ -164,10 +176,12 @@ export function resultsSection(results: RunResults, outcome: Outcome): string {
     const gate = `<code>fail-on: ${escape(failOn.join(', '))}</code>`;
     parts.push(
       hits > 0
-        ? `<p>⛔ ${gate}: tripped by ${plural(hits, 'data diff')}.</p>`
-        : results.incomplete
-          ? `<p>⚠️ ${gate}: could not be checked on every diff, so the step failed.</p>`
-          : `<p>✅ ${gate}: passed.</p>`
+        ? `<p>⛔ ${gate}: tripped by ${plural(hits, 'data diff')}${results.ended ? '' : ' so far'}.</p>`
+        : !results.ended
+          ? `<p>⏳ ${gate}: not tripped by the diffs finished so far.</p>`
+          : results.incomplete
+            ? `<p>⚠️ ${gate}: could not be checked on every diff, so the step failed.</p>`
+            : `<p>✅ ${gate}: passed.</p>`
     );
   }
   if (rows.length === 0) return parts.join('\n');

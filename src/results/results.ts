@@ -27,6 +27,8 @@ interface DiffReport {
 /** A diff as the job summary shows it: its report and what only a reader needs. */
 export interface DiffRow {
   report: DiffReport;
+  /** Whether the diff had finished when it was last listed. */
+  finished: boolean;
   /** Primary-key problems per table, [prod, pr]. */
   pkNulls?: [number, number];
   pkDuplicates?: [number, number];
@@ -40,7 +42,11 @@ export interface DiffRow {
   unreadable?: string;
 }
 
-export type RunResults = { ciRunId: number | null; host: string } & (
+/**
+ * What is known of a run's data diffs: every diff listed, with the summary of each that has
+ * finished; `ended` once the run has ended, else what was known when the step stopped.
+ */
+export type RunResults = { ciRunId: number | null; host: string; ended: boolean } & (
   { readable: true; rows: DiffRow[]; incomplete: boolean } | { readable: false; reason: string }
 );
 
@@ -62,6 +68,13 @@ export function runItems(
   );
   return { items, more: page.results.length > 0 && !olderOnly && page.page < page.total_pages };
 }
+
+/** The JobStatus values of a diff that has finished, whatever its result. */
+const FINAL_STATUSES = new Set(['done', 'failed', 'cancelled']);
+
+/** Whether a listed diff has finished: the list says `done`, or its status is final. */
+export const isFinished = (item: DataDiff) =>
+  item.done === true || FINAL_STATUSES.has(item.status ?? '');
 
 const path = (table: string[] | null | undefined, query: string | null | undefined) =>
   table && table.length > 0 ? table.join('.') : (query ?? '');
@@ -85,7 +98,7 @@ export function diffRow(
     result: item.result ?? (failed || item.status === 'failed' ? 'error' : null),
     url: id === null ? null : `${host}/datadiffs/${id}/overview`
   };
-  const row: DiffRow = { report };
+  const row: DiffRow = { report, finished: isFinished(item) };
   if (summary === undefined) return row;
   if ('unreadable' in summary) return { ...row, unreadable: summary.unreadable };
   if (summary.status === 'failed') {
@@ -156,6 +169,60 @@ export function problemsFirst(rows: DiffRow[]): DiffRow[] {
 const tableName = ({ report }: DiffRow) =>
   report.prod === report.pr || report.prod === '' ? report.pr : `${report.pr} (vs ${report.prod})`;
 
+/** Figures and texts from Datafold, cut for one log line. */
+const LOGGED_CHARS = 200;
+const oneLine = (text: string, chars = LOGGED_CHARS) => {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > chars ? `${flat.slice(0, chars - 1)}…` : flat;
+};
+const count = (n: number) => n.toLocaleString('en-US');
+const counted = (n: number, what: string) => `${count(n)} ${what}${n === 1 ? '' : 's'}`;
+
+/** The figures that matter of a finished diff, for its log line. */
+function loggedFigures(row: DiffRow): string[] {
+  const { report, exclusives: [onlyProd, onlyPr] = [0, 0], schemaChanges = [] } = row;
+  if (row.error !== undefined) return [oneLine(row.error)];
+  if (row.unreadable !== undefined)
+    return [`figures could not be read: ${oneLine(row.unreadable)}`];
+  const figures: string[] = [];
+  const { rows_total: total, rows_different: different } = report;
+  if (total !== undefined && different !== undefined)
+    figures.push(
+      different > 0
+        ? `${count(different)} of ${counted(total, 'row')} differ`
+        : counted(total, 'row')
+    );
+  if (report.columns_different)
+    figures.push(`${counted(report.columns_different, 'column')} differ`);
+  if (onlyProd > 0) figures.push(`${counted(onlyProd, 'row')} only in prod`);
+  if (onlyPr > 0) figures.push(`${counted(onlyPr, 'row')} only in PR`);
+  if (report.pk_nulls) figures.push(`${counted(report.pk_nulls, 'null primary key')}`);
+  if (report.pk_duplicates)
+    figures.push(`${counted(report.pk_duplicates, 'duplicate primary key')}`);
+  if (schemaChanges.length > 0) figures.push(`schema ${oneLine(schemaChanges.join(' '), 80)}`);
+  return figures;
+}
+
+/**
+ * A finished diff as the log shows it, once: its result, the tables, the figures that matter
+ * and its link, e.g. `different: P.ORDERS → PR.ORDERS: 12 of 1,000 rows differ, … — <url>`.
+ */
+export function finishedLine(row: DiffRow): string {
+  const { report } = row;
+  const figures = loggedFigures(row);
+  return `${report.result ?? report.status ?? 'finished'}: ${oneLine(report.prod)} → ${oneLine(report.pr)}${
+    figures.length > 0 ? `: ${figures.join(', ')}` : ''
+  }${report.url ? ` — ${report.url}` : ''}`;
+}
+
+/** How far the run is, e.g. `12 of 40 data diffs finished: 1 different, 11 identical`. */
+export function progressLine(finished: DiffRow[], total: number, incomplete: boolean): string {
+  const counts = Object.entries(resultCounts(finished)).map(([result, n]) => `${n} ${result}`);
+  return `${count(finished.length)} of ${count(total)}${incomplete ? '+' : ''} data diffs finished${
+    counts.length > 0 ? `: ${counts.join(', ')}` : ''
+  }`;
+}
+
 /** The rows whose result `fail-on` lists. */
 export function tripped(rows: DiffRow[], failOn: FailOn[]): DiffRow[] {
   return rows.filter(
@@ -187,5 +254,11 @@ export function gateFailure(results: RunResults, failOn: FailOn[]): string | und
     hits.map((row) => `${tableName(row)}: ${row.report.result}`),
     { separator: '; ' }
   );
-  return `${hits.length} of ${results.rows.length} data diffs of ${run} tripped ${listed}: ${names}.`;
+  const tally = results.ended
+    ? `${hits.length} of ${results.rows.length} data diffs of ${run}`
+    : `${hits.length} of the ${results.rows.filter((row) => row.finished).length} data diffs finished so far in ${run}`;
+  const goesOn = results.ended
+    ? ''
+    : ' The run goes on in Datafold; "fail-fast" stopped waiting for it.';
+  return `${tally} tripped ${listed}: ${names}.${goesOn}`;
 }
