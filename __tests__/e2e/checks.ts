@@ -74,6 +74,7 @@ export function skipped(reason: string, overrides: Partial<Outputs> = {}): Outpu
     submitted: 'false',
     'skipped-reason': reason,
     'diff-count': '',
+    diffs: '',
     'ci-run-id': '',
     'run-id': '',
     'run-status': '',
