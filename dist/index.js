@@ -17369,7 +17369,7 @@ function nameAll(declared, naming) {
         sources.push({ file, line });
     }
     const { errors, warnings } = validated(entries, sources);
-    for (const { message, ...where } of warnings)
+    for (const { message, ...where } of capped(warnings, 'discovery', 'warning'))
         warning(message, where);
     problems.push(...errors);
     if (problems.length > 0) {

@@ -5,7 +5,7 @@
  */
 import { expect } from '@jest/globals';
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -163,4 +163,40 @@ export async function gitCheckout(
       await Promise.all([dir, clone].map((d) => rm(d, { recursive: true, force: true })));
     }
   };
+}
+
+/**
+ * A git repository holding `files` (text or bytes, by relative path) and `links` (symbolic
+ * links, by relative path, to their targets) in one commit: the pull request's checkout.
+ * Remove it with `rm()`.
+ */
+export async function gitWorkspace(
+  files: Record<string, string | Buffer>,
+  links: Record<string, string> = {}
+): Promise<{ dir: string; rm: () => Promise<void> }> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'datafold-workspace-'));
+  const place = async (name: string) => {
+    await mkdir(path.dirname(path.join(dir, name)), { recursive: true });
+    return path.join(dir, name);
+  };
+  for (const [name, content] of Object.entries(files)) await writeFile(await place(name), content);
+  for (const [name, target] of Object.entries(links)) await symlink(target, await place(name));
+  const git = (...args: string[]) =>
+    run(
+      'git',
+      [
+        '-c',
+        'user.name=Test',
+        '-c',
+        'user.email=test@example.com',
+        '-c',
+        'commit.gpgsign=false',
+        ...args
+      ],
+      { cwd: dir }
+    );
+  await git('init', '--quiet');
+  await git('add', '.');
+  await git('commit', '--quiet', '--allow-empty', '-m', 'Change the models');
+  return { dir, rm: () => rm(dir, { recursive: true, force: true }) };
 }

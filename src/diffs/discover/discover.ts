@@ -229,7 +229,8 @@ function nameAll(declared: Declared[], naming: Naming): Omit<Discovered, 'filesR
     sources.push({ file, line });
   }
   const { errors, warnings } = validated(entries, sources);
-  for (const { message, ...where } of warnings) core.warning(message, where);
+  for (const { message, ...where } of capped(warnings, 'discovery', 'warning'))
+    core.warning(message, where);
   problems.push(...errors);
   if (problems.length > 0) {
     const one = problems.length === 1;
