@@ -2522,7 +2522,7 @@ var net = __nccwpck_require__(278);
 var tls = __nccwpck_require__(756);
 var http = __nccwpck_require__(611);
 var https = __nccwpck_require__(692);
-var events = __nccwpck_require__(53);
+var events = __nccwpck_require__(434);
 var assert = __nccwpck_require__(613);
 var util = __nccwpck_require__(23);
 
@@ -2817,7 +2817,7 @@ function fetch() {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(434);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(576);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -2826,7 +2826,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 434:
+/***/ 576:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -4272,7 +4272,7 @@ function toPlatformPath(pth) {
 ;// CONCATENATED MODULE: external "string_decoder"
 const external_string_decoder_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("string_decoder");
 // EXTERNAL MODULE: external "events"
-var external_events_ = __nccwpck_require__(53);
+var external_events_ = __nccwpck_require__(434);
 ;// CONCATENATED MODULE: external "child_process"
 const external_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("child_process");
 // EXTERNAL MODULE: external "assert"
@@ -14009,6 +14009,21 @@ function touchedPaths({ path, previousPath }) {
 /** A file that "files-to-ignore" does not ignore, under its old or new path, decides. */
 const notIgnored = (isIgnored) => (file) => touchedPaths(file).some((path) => !isIgnored(path));
 
+;// CONCATENATED MODULE: ./src/runtime/map-concurrently.ts
+/** `work` on every item, at most `limit` at a time; the answers in the items' order. */
+async function mapConcurrently(items, limit, work) {
+    const answers = new Array(items.length);
+    let next = 0;
+    const worker = async () => {
+        while (next < items.length) {
+            const i = next++;
+            answers[i] = await work(items[i]);
+        }
+    };
+    await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+    return answers;
+}
+
 ;// CONCATENATED MODULE: ./node_modules/jsonc-parser/lib/esm/impl/scanner.js
 /*---------------------------------------------------------------------------------------------
  *  Copyright (c) Microsoft Corporation. All rights reserved.
@@ -17232,6 +17247,7 @@ function skipValue(lexer) {
 
 
 
+
 const DEFAULT_PATHS = {
     sql: ['**/*.sql'],
     sqlmesh: ['models/**/*.sql']
@@ -17251,7 +17267,7 @@ async function discoverDiffs(listing, workspace, options) {
     const removed = listing.files.length - present.length;
     info(`discover: ${options.mode}: ${candidates.length} of the ${listing.files.length} changed files match ${patterns.map((p) => `"${p}"`).join(', ')}${removed > 0 ? ` (${removed} removed, not read)` : ''}.`);
     const root = await (0,external_node_fs_promises_namespaceObject.realpath)(workspace);
-    const outcomes = await mapInOrder(candidates, CONCURRENT_READS, (file) => readOne(root, file, options.mode));
+    const outcomes = await mapConcurrently(candidates, CONCURRENT_READS, (file) => readOne(root, file, options.mode));
     for (const { message, ...where } of outcomes.flatMap((outcome) => outcome.warnings))
         warning(message, where);
     const filesRead = outcomes.filter((outcome) => outcome.read).length;
@@ -17402,19 +17418,6 @@ function logEntries({ entries, sources }) {
     });
     if (entries.length > LOGGED_ENTRIES)
         info(`… and ${entries.length - LOGGED_ENTRIES} more (the "diffs" output has them all).`);
-}
-/** `work` on each item, at most `limit` at a time; the results in the items' order. */
-async function mapInOrder(items, limit, work) {
-    const results = new Array(items.length);
-    let next = 0;
-    const worker = async () => {
-        while (next < items.length) {
-            const i = next++;
-            results[i] = await work(items[i]);
-        }
-    };
-    await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-    return results;
 }
 
 ;// CONCATENATED MODULE: ./src/diffs/load.ts
@@ -18927,7 +18930,7 @@ async function readRunResults(http, ciRunId) {
     }
     // In the order the diffs were created, which is the diffs file's.
     diffs.sort((a, b) => (a.id ?? Infinity) - (b.id ?? Infinity));
-    const rows = await mapConcurrently(diffs, SUMMARIES_AT_ONCE, async (item) => {
+    const rows = await read_mapConcurrently(diffs, SUMMARIES_AT_ONCE, async (item) => {
         if (item.id === null || item.id === undefined)
             return diffRow(item, undefined, host);
         try {
@@ -18946,7 +18949,7 @@ async function readRunResults(http, ciRunId) {
     return { ciRunId, host, readable: true, rows, incomplete };
 }
 /** `work` on every item, at most `limit` at a time; the answers in the items' order. */
-async function mapConcurrently(items, limit, work) {
+async function read_mapConcurrently(items, limit, work) {
     const answers = new Array(items.length);
     let next = 0;
     const worker = async () => {
@@ -19211,7 +19214,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("assert");
 
 /***/ }),
 
-/***/ 53:
+/***/ 434:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("events");

@@ -121,17 +121,10 @@ export const filesPage = (page: number, number = NUMBER) =>
 
 const run = promisify(execFile);
 
-/**
- * A real git repository with one commit of `message`, for the action to read the head
- * commit's message from the local checkout. `shallow` makes it what actions/checkout leaves:
- * a depth-1 fetch, whose objects arrive in a pack. Remove it with `rm()`.
- */
-export async function gitCheckout(
-  message: string,
-  { shallow = false } = {}
-): Promise<{ dir: string; sha: string; rm: () => Promise<void> }> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'datafold-checkout-'));
-  const git = async (...args: string[]) =>
+/** Runs git in `dir` as a test user, without signing; resolves to its trimmed output. */
+const gitIn =
+  (dir: string) =>
+  async (...args: string[]): Promise<string> =>
     (
       await run(
         'git',
@@ -147,6 +140,18 @@ export async function gitCheckout(
         { cwd: dir }
       )
     ).stdout.trim();
+
+/**
+ * A real git repository with one commit of `message`, for the action to read the head
+ * commit's message from the local checkout. `shallow` makes it what actions/checkout leaves:
+ * a depth-1 fetch, whose objects arrive in a pack. Remove it with `rm()`.
+ */
+export async function gitCheckout(
+  message: string,
+  { shallow = false } = {}
+): Promise<{ dir: string; sha: string; rm: () => Promise<void> }> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'datafold-checkout-'));
+  const git = gitIn(dir);
   await git('init', '--quiet');
   await mkdir(path.join(dir, 'models'));
   await writeFile(path.join(dir, 'models', 'orders.sql'), 'select 1 as order_id\n');
@@ -181,20 +186,7 @@ export async function gitWorkspace(
   };
   for (const [name, content] of Object.entries(files)) await writeFile(await place(name), content);
   for (const [name, target] of Object.entries(links)) await symlink(target, await place(name));
-  const git = (...args: string[]) =>
-    run(
-      'git',
-      [
-        '-c',
-        'user.name=Test',
-        '-c',
-        'user.email=test@example.com',
-        '-c',
-        'commit.gpgsign=false',
-        ...args
-      ],
-      { cwd: dir }
-    );
+  const git = gitIn(dir);
   await git('init', '--quiet');
   await git('add', '.');
   await git('commit', '--quiet', '--allow-empty', '-m', 'Change the models');

@@ -463,30 +463,19 @@ describe('what discovery refuses', () => {
   );
 
   it.concurrent('a workspace without the pull request checked out', async () => {
-    const checkout = await gitWorkspace({ 'README.md': 'x' });
-    try {
-      const spec = pull({ files: [{ filename: 'models/a.sql' }, { filename: 'models/b.sql' }] });
-      const run = await scenario({
-        payload: withPull(
-          payloadFor('pull_request', (p) => p.action === 'opened'),
-          spec
-        ),
-        github: gitHub([spec]),
-        workspace: checkout.dir,
-        files: {},
-        inputs: { diffs: '', ...SDK_PARAMS }
-      });
-      expectRun(run, { code: 1, outputs: FAILED, datafold: [], github: [filesPage(1)] });
-      expect(messages(run, 'warning')).toEqual([
-        'models/a.sql is changed by the pull request but missing from the workspace; not read.',
-        'models/b.sql is changed by the pull request but missing from the workspace; not read.'
-      ]);
-      expect(messages(run, 'error')).toEqual([
-        'None of the 2 changed files that match "discover-paths" could be read from the workspace ("models/a.sql", "models/b.sql" are missing): check out the pull request first, with actions/checkout in this job before this step.'
-      ]);
-    } finally {
-      await checkout.rm();
-    }
+    const run = await discover({
+      files: { 'README.md': '# Another branch\n' },
+      changed: [{ filename: 'models/a.sql' }, { filename: 'models/b.sql' }],
+      inputs: SDK_PARAMS
+    });
+    expectRun(run, { code: 1, outputs: FAILED, datafold: [], github: [filesPage(1)] });
+    expect(messages(run, 'warning')).toEqual([
+      'models/a.sql is changed by the pull request but missing from the workspace; not read.',
+      'models/b.sql is changed by the pull request but missing from the workspace; not read.'
+    ]);
+    expect(messages(run, 'error')).toEqual([
+      'None of the 2 changed files that match "discover-paths" could be read from the workspace ("models/a.sql", "models/b.sql" are missing): check out the pull request first, with actions/checkout in this job before this step.'
+    ]);
   });
 
   it.concurrent('more files than GitHub lists: an error, before any listing', async () => {

@@ -13,6 +13,7 @@ import type { DiscoverMode } from '../../inputs/discovery.js';
 import type { Inputs } from '../../inputs/inputs.js';
 import { FILE_LISTING_CAP, type ChangedFileListing } from '../../pull-request/changed-files.js';
 import { ActionError, capped, type Annotation } from '../../runtime/errors.js';
+import { mapConcurrently } from '../../runtime/map-concurrently.js';
 import { sinceStartMs } from '../../runtime/timing.js';
 import { validateDiffs, type DiffEntry, type DiffProblem } from '../validate.js';
 import { readChangedFile } from './files.js';
@@ -88,7 +89,7 @@ export async function discoverDiffs(
   );
 
   const root = await realpath(workspace);
-  const outcomes = await mapInOrder(candidates, CONCURRENT_READS, (file) =>
+  const outcomes = await mapConcurrently(candidates, CONCURRENT_READS, (file) =>
     readOne(root, file, options.mode)
   );
   for (const { message, ...where } of outcomes.flatMap((outcome) => outcome.warnings))
@@ -269,22 +270,4 @@ function logEntries({ entries, sources }: Omit<Discovered, 'filesRead'>): void {
   });
   if (entries.length > LOGGED_ENTRIES)
     core.info(`… and ${entries.length - LOGGED_ENTRIES} more (the "diffs" output has them all).`);
-}
-
-/** `work` on each item, at most `limit` at a time; the results in the items' order. */
-async function mapInOrder<T, R>(
-  items: T[],
-  limit: number,
-  work: (item: T) => Promise<R>
-): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await work(items[i]);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 }
