@@ -17848,21 +17848,21 @@ function diffsSourceProblems(raw) {
         `Input "discover": set only one of ${given.map((name) => `"${name}"`).join(' and ')}: "discover" finds the diffs in the changed files, "diffs" and "diffs-json" give them`
     ];
 }
-/** The inputs that only discovery reads, each with the mode it needs. */
+/** The inputs that only discovery reads, each with the modes that read it. */
 const DISCOVERY_ONLY = [
-    ['discover-paths', 'sql or sqlmesh'],
-    ['prod-params', 'sql or sqlmesh'],
-    ['pr-params', 'sql or sqlmesh'],
-    ['prod-table', 'sql or sqlmesh'],
-    ['pr-table', 'sql or sqlmesh'],
-    ['sqlmesh-environment', 'sqlmesh']
+    ['discover-paths', DISCOVER_MODES],
+    ['prod-params', DISCOVER_MODES],
+    ['pr-params', DISCOVER_MODES],
+    ['prod-table', DISCOVER_MODES],
+    ['pr-table', DISCOVER_MODES],
+    ['sqlmesh-environment', ['sqlmesh']]
 ];
 function discoveryProblems(raw) {
     const mode = raw.discover;
-    const problems = DISCOVERY_ONLY.filter(([name, modes]) => raw[name].trim() !== '' && !modes.split(' or ').includes(mode)).map(([name, modes]) => {
+    const problems = DISCOVERY_ONLY.filter(([name, modes]) => raw[name].trim() !== '' && !modes.includes(mode)).map(([name, modes]) => {
         const now = mode === '' ? '' : ` (not "discover: ${mode}")`;
         const fix = mode === '' ? `set "discover" too, or remove "${name}"` : `remove "${name}"`;
-        return `Input "${name}": it is read only with "discover: ${modes}"${now}: ${fix}`;
+        return `Input "${name}": it is read only with "discover: ${modes.join(' or ')}"${now}: ${fix}`;
     });
     // Without either, every PR table would be named as its production table.
     if (mode === 'sql' && raw['pr-params'].trim() === '' && raw['pr-table'].trim() === '')

@@ -319,24 +319,24 @@ function diffsSourceProblems(raw: RawInputs): string[] {
   ];
 }
 
-/** The inputs that only discovery reads, each with the mode it needs. */
-const DISCOVERY_ONLY = [
-  ['discover-paths', 'sql or sqlmesh'],
-  ['prod-params', 'sql or sqlmesh'],
-  ['pr-params', 'sql or sqlmesh'],
-  ['prod-table', 'sql or sqlmesh'],
-  ['pr-table', 'sql or sqlmesh'],
-  ['sqlmesh-environment', 'sqlmesh']
-] as const;
+/** The inputs that only discovery reads, each with the modes that read it. */
+const DISCOVERY_ONLY: ReadonlyArray<[InputName, readonly DiscoverMode[]]> = [
+  ['discover-paths', DISCOVER_MODES],
+  ['prod-params', DISCOVER_MODES],
+  ['pr-params', DISCOVER_MODES],
+  ['prod-table', DISCOVER_MODES],
+  ['pr-table', DISCOVER_MODES],
+  ['sqlmesh-environment', ['sqlmesh']]
+];
 
 function discoveryProblems(raw: RawInputs): string[] {
   const mode = raw.discover;
   const problems = DISCOVERY_ONLY.filter(
-    ([name, modes]) => raw[name].trim() !== '' && !modes.split(' or ').includes(mode)
+    ([name, modes]) => raw[name].trim() !== '' && !(modes as readonly string[]).includes(mode)
   ).map(([name, modes]) => {
     const now = mode === '' ? '' : ` (not "discover: ${mode}")`;
     const fix = mode === '' ? `set "discover" too, or remove "${name}"` : `remove "${name}"`;
-    return `Input "${name}": it is read only with "discover: ${modes}"${now}: ${fix}`;
+    return `Input "${name}": it is read only with "discover: ${modes.join(' or ')}"${now}: ${fix}`;
   });
   // Without either, every PR table would be named as its production table.
   if (mode === 'sql' && raw['pr-params'].trim() === '' && raw['pr-table'].trim() === '')

@@ -42,7 +42,7 @@ export interface Discovered {
   filesRead: number;
 }
 
-export const DEFAULT_PATHS: Record<DiscoverMode, string[]> = {
+const DEFAULT_PATHS: Record<DiscoverMode, string[]> = {
   sql: ['**/*.sql'],
   sqlmesh: ['models/**/*.sql']
 };
