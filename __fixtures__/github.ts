@@ -11,3 +11,9 @@ export const listPullsForCommit = jest.fn<typeof ListPullsForCommit>();
 export const getCommitMessage = jest.fn<typeof GetCommitMessage>();
 export const listPullFilesPage = jest.fn<typeof ListPullFilesPage>();
 export const readLocalCommitMessage = jest.fn<typeof ReadLocalCommitMessage>();
+
+/** A page of a pull request's files as listPullFilesPage gives it: each path modified. */
+export const filesPage = (paths: string[], more: boolean) => ({
+  files: paths.map((path) => ({ path, status: 'modified' })),
+  more
+});

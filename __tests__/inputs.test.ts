@@ -10,27 +10,7 @@ import {
   type RawInputs
 } from '../src/inputs/inputs.js';
 import { redact, releaseSecrets } from '../src/inputs/secrets.js';
-
-const valid: RawInputs = {
-  'api-key': 'datafold-key',
-  host: 'https://app.datafold.com',
-  'ci-config-id': '123',
-  diffs: 'diffs.json',
-  'diffs-json': '',
-  'pr-number': '',
-  'github-token': 'ghs_token',
-  'skip-marker': 'datafold-skip-ci',
-  'require-label': '',
-  'base-branch': '',
-  'files-to-ignore': '',
-  'diff-threshold': '',
-  'on-missing-run': 'warn',
-  wait: 'false',
-  'wait-timeout-minutes': '60',
-  'fail-on': '',
-  'fail-fast': 'false',
-  'dry-run': 'false'
-};
+import { valid } from '../__fixtures__/raw-inputs.js';
 
 function problem(overrides: Partial<RawInputs>): string {
   try {
@@ -66,6 +46,13 @@ describe('parseInputs', () => {
       ciConfigId: 123,
       diffs: 'diffs.json',
       diffsJson: '',
+      discover: undefined,
+      discoverPaths: [],
+      prodParams: new Map(),
+      prParams: new Map(),
+      prodTable: undefined,
+      prTable: undefined,
+      sqlmeshEnvironment: '',
       prNumber: 42,
       githubToken: 'ghs_token',
       skipMarker: 'datafold-skip-ci',
@@ -268,6 +255,116 @@ describe('parseInputs', () => {
       'Input "wait": "maybe" is not valid: use true or false',
       'Input "diffs": set "diffs" to the path of your diffs file (or "diffs-json" to the diffs as JSON text)',
       expect.stringContaining('Input "api-key": no Datafold API key') as unknown as string
+    ]);
+  });
+});
+
+describe('parseInputs: discovery', () => {
+  const discovery = { diffs: '', discover: 'sql', 'pr-params': '{"suffix": "pr_7"}' };
+
+  it('reads the mode, the paths, the params and the templates', () => {
+    const inputs = parseInputs({
+      ...valid,
+      ...discovery,
+      'discover-paths': 'models/**/*.sql, macros/*.sql\nsql/**',
+      'prod-params': '{"suffix": "prod", "db": "ANALYTICS"}',
+      'prod-table': '{name}',
+      'pr-table': '{catalog}.{schema}_pr_{pr}.{table}'
+    });
+    expect(inputs).toEqual(
+      expect.objectContaining({
+        discover: 'sql',
+        discoverPaths: ['models/**/*.sql', 'macros/*.sql', 'sql/**'],
+        prodParams: new Map([
+          ['suffix', 'prod'],
+          ['db', 'ANALYTICS']
+        ]),
+        prParams: new Map([['suffix', 'pr_7']]),
+        prodTable: { text: '{name}', pieces: [{ placeholder: 'name' }] },
+        prTable: {
+          text: '{catalog}.{schema}_pr_{pr}.{table}',
+          pieces: [
+            { placeholder: 'catalog' },
+            '.',
+            { placeholder: 'schema' },
+            '_pr_',
+            { placeholder: 'pr' },
+            '.',
+            { placeholder: 'table' }
+          ]
+        }
+      })
+    );
+  });
+
+  it('keeps a params key such as "constructor" to itself', () => {
+    const { prParams } = parseInputs({ ...valid, ...discovery, 'pr-params': '{}' });
+    expect(prParams.get('constructor')).toBeUndefined();
+  });
+
+  it('takes a template alone for the PR table, and SQLMesh needs neither', () => {
+    expect(() =>
+      parseInputs({ ...valid, ...discovery, 'pr-params': '', 'pr-table': 'pr.{table}' })
+    ).not.toThrow();
+    expect(() =>
+      parseInputs({ ...valid, diffs: '', discover: 'sqlmesh', 'sqlmesh-environment': 'dev' })
+    ).not.toThrow();
+  });
+
+  it.each([
+    [
+      { discover: 'dbt' },
+      'Input "discover": "dbt" is not valid: use sql or sqlmesh, or leave it empty'
+    ],
+    [
+      { diffs: 'diffs.json' },
+      'Input "discover": set only one of "diffs" and "discover": "discover" finds the diffs in the changed files, "diffs" and "diffs-json" give them'
+    ],
+    [
+      { 'diffs-json': '[]' },
+      'Input "discover": set only one of "diffs-json" and "discover": "discover" finds the diffs in the changed files'
+    ],
+    [
+      { 'pr-params': '' },
+      'Input "pr-params": with "discover: sql", set "pr-params" (the values of the ${…} placeholders for the PR tables, e.g. {"target_schema": "pr_42"}) or "pr-table" (a template such as {schema}_pr_{pr}.{table}): without either, each PR table would be the production table'
+    ],
+    [
+      { 'pr-params': '{"suffix": 42, "ok": "x", "n": null}' },
+      'Input "pr-params": the value of "suffix" is 42, not a string; the value of "n" is null, not a string: use a JSON object of strings, e.g. {"target_schema": "pr_42"}'
+    ],
+    [
+      { 'prod-params': '["a"]' },
+      'Input "prod-params": "["a"]" is not valid: use a JSON object of strings'
+    ],
+    [{ 'prod-params': '{suffix: 1}' }, 'Input "prod-params": "{suffix: 1}" is not valid'],
+    [
+      { 'pr-table': '{db}.{schema}.{tabel}' },
+      'Input "pr-table": "{db}.{schema}.{tabel}" is not valid: {db}, {tabel} are not placeholders; use {name}, {catalog}, {schema}, {table}, {pr}'
+    ],
+    [
+      { 'prod-table': 'analytics.{schema}' },
+      'Input "prod-table": "analytics.{schema}" is not valid: it does not name the table; use {name} or {table} in it, e.g. {schema}_pr_{pr}.{table}'
+    ],
+    [
+      { 'sqlmesh-environment': 'dev' },
+      'Input "sqlmesh-environment": it is read only with "discover: sqlmesh" (not "discover: sql"): remove "sqlmesh-environment"'
+    ]
+  ])('refuses %j', (overrides, message) => {
+    expect(problem({ ...discovery, ...overrides })).toContain(message);
+  });
+
+  it('refuses the discovery inputs without "discover"', () => {
+    expect(
+      problem({
+        'discover-paths': 'models/**',
+        'pr-params': '{}',
+        'sqlmesh-environment': 'dev'
+      }).split('\n')
+    ).toEqual([
+      '3 inputs are invalid:',
+      'Input "discover-paths": it is read only with "discover: sql or sqlmesh": set "discover" too, or remove "discover-paths"',
+      'Input "pr-params": it is read only with "discover: sql or sqlmesh": set "discover" too, or remove "pr-params"',
+      'Input "sqlmesh-environment": it is read only with "discover: sqlmesh": set "discover" too, or remove "sqlmesh-environment"'
     ]);
   });
 });

@@ -27,6 +27,7 @@ jest.unstable_mockModule('../src/pull-request/commit-message.js', () => ({
 const { PullRequest } = await import('../src/pull-request/facts.js');
 const { findPullRequest } = await import('../src/pull-request/find.js');
 const { gatherRuleFacts } = await import('../src/pull-request/rule-facts.js');
+const { listChangedFiles } = await import('../src/pull-request/changed-files.js');
 
 const HEAD = '1'.repeat(40);
 const github = {} as GitHub;
@@ -68,7 +69,7 @@ const pullRequest = (facts: PullRequestFacts) => new PullRequest(facts, createGi
 beforeEach(() => {
   createGitHub = jest.fn(async () => github);
   fakes.getPull.mockResolvedValue(live);
-  fakes.listPullFilesPage.mockResolvedValue({ paths: ['models/a.sql', 'README.md'], more: false });
+  fakes.listPullFilesPage.mockResolvedValue(fakes.filesPage(['models/a.sql', 'README.md'], false));
   fakes.getCommitMessage.mockResolvedValue('from the API');
   fakes.readLocalCommitMessage.mockResolvedValue(undefined);
 });
@@ -212,13 +213,12 @@ describe('gatherRuleFacts: files-to-ignore', () => {
   const docsOnly = { ...noRules, filesToIgnore: ['docs/'] };
   const docs = (from: number) => Array.from({ length: 100 }, (_, i) => `docs/page-${from + i}.md`);
   const pages = (count: number) =>
-    fakes.listPullFilesPage.mockImplementation(async (_github, _number, page) => ({
-      paths: docs(page * 100),
-      more: page < count
-    }));
+    fakes.listPullFilesPage.mockImplementation(async (_github, _number, page) =>
+      fakes.filesPage(docs(page * 100), page < count)
+    );
 
   it('stops at page 1 when it shows a file that is not ignored', async () => {
-    fakes.listPullFilesPage.mockResolvedValue({ paths: ['docs/a.md', 'models/a.sql'], more: true });
+    fakes.listPullFilesPage.mockResolvedValue(fakes.filesPage(['docs/a.md', 'models/a.sql'], true));
     const ruleFacts = await gatherRuleFacts(
       pullRequest({ ...fromEvent, changedFiles: 250 }),
       docsOnly
@@ -244,13 +244,13 @@ describe('gatherRuleFacts: files-to-ignore', () => {
   });
 
   it('does not wait for the other pages once one decides', async () => {
-    const page2 = deferred<{ paths: string[]; more: boolean }>();
+    const page2 = deferred<ReturnType<typeof fakes.filesPage>>();
     fakes.listPullFilesPage.mockImplementation(async (_github, _number, page) =>
       page === 1
-        ? { paths: docs(0), more: true }
+        ? fakes.filesPage(docs(0), true)
         : page === 2
           ? page2.promise
-          : { paths: ['models/orders.sql'], more: false }
+          : fakes.filesPage(['models/orders.sql'], false)
     );
     const ruleFacts = await gatherRuleFacts(
       pullRequest({ ...fromEvent, changedFiles: 201 }),
@@ -262,7 +262,7 @@ describe('gatherRuleFacts: files-to-ignore', () => {
       notIgnored: 'models/orders.sql',
       complete: false
     });
-    page2.resolve({ paths: docs(100), more: true });
+    page2.resolve(fakes.filesPage(docs(100), true));
     await settle();
     // A page that comes after the decision leaves the facts as they were.
     expect(changed?.paths).toHaveLength(101);
@@ -271,12 +271,12 @@ describe('gatherRuleFacts: files-to-ignore', () => {
   it('without a count in the event, asks GET /pulls/{n} for it while page 1 is listed', async () => {
     pages(2);
     fakes.getPull.mockResolvedValue({ ...live, changedFiles: 200 });
-    const page1 = deferred<{ paths: string[]; more: boolean }>();
+    const page1 = deferred<ReturnType<typeof fakes.filesPage>>();
     fakes.listPullFilesPage.mockReturnValueOnce(page1.promise);
     const gathering = gatherRuleFacts(pullRequest({ number: 7, headSha: HEAD }), docsOnly);
     await settle();
     expect(fakes.getPull).toHaveBeenCalledTimes(1);
-    page1.resolve({ paths: docs(0), more: true });
+    page1.resolve(fakes.filesPage(docs(0), true));
     const ruleFacts = await gathering;
     expect(fakes.listPullFilesPage.mock.calls.map(([, , page]) => page)).toEqual([1, 2]);
     expect(ruleFacts.changedFiles?.complete).toBe(true);
@@ -311,7 +311,7 @@ describe('gatherRuleFacts: files-to-ignore', () => {
   it("follows Datafold's own example: the dbt folder, without its .md files", async () => {
     const dbt = { ...noRules, filesToIgnore: ['*', '!dbt/*', 'dbt/*.md'] };
     const listed = async (...paths: string[]) => {
-      fakes.listPullFilesPage.mockResolvedValue({ paths, more: false });
+      fakes.listPullFilesPage.mockResolvedValue(fakes.filesPage(paths, false));
       return (await gatherRuleFacts(pullRequest(fromEvent), dbt)).changedFiles;
     };
     expect(await listed('dbt/README.md', 'airflow/dag.py')).toEqual({
@@ -350,6 +350,66 @@ describe('gatherRuleFacts: files-to-ignore', () => {
     expect(ruleFacts.changedFiles?.complete).toBe(false);
     expect(fakes.listPullFilesPage).toHaveBeenCalledTimes(1);
     expect(core.notice).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe('listChangedFiles: every page, for discovery', () => {
+  const page = (n: number) => Array.from({ length: 100 }, (_, i) => `models/m${n}-${i}.sql`);
+
+  it("lists every page in order, with each file's status and previous path", async () => {
+    const renamed = { path: 'models/new.sql', status: 'renamed', previousPath: 'models/old.sql' };
+    const page2 = deferred<ReturnType<typeof fakes.filesPage>>();
+    fakes.listPullFilesPage.mockImplementation(async (_github, _number, n) =>
+      n === 1
+        ? fakes.filesPage(page(1), true)
+        : n === 2
+          ? page2.promise
+          : { files: [renamed], more: false }
+    );
+    const listing = listChangedFiles(pullRequest({ ...fromEvent, changedFiles: 201 }));
+    await settle();
+    // Page 3 is in; page 2 is not: the listing waits for it, and keeps the pages' order.
+    page2.resolve(fakes.filesPage(page(2), true));
+    const { files, complete } = await listing;
+    expect(complete).toBe(true);
+    expect(files.map((file) => file.path)).toEqual([...page(1), ...page(2), 'models/new.sql']);
+    expect(files.at(-1)).toEqual(renamed);
+    expect(fakes.listPullFilesPage.mock.calls.map(([, , n]) => n)).toEqual([1, 2, 3]);
+  });
+
+  it("lists nothing past GitHub's cap, and says how many files there are", async () => {
+    await expect(
+      listChangedFiles(pullRequest({ ...fromEvent, changedFiles: 3001 }))
+    ).resolves.toEqual({ files: [], complete: false, overCap: 3001 });
+    expect(fakes.listPullFilesPage).not.toHaveBeenCalled();
+  });
+
+  it('serves "files-to-ignore" from the same listing when discovery lists every file', async () => {
+    const everyFile = jest.fn(async () => ({
+      files: [
+        { path: 'docs/a.md', status: 'modified' },
+        { path: 'models/b.sql', status: 'renamed', previousPath: 'docs/b.md' }
+      ],
+      complete: true
+    }));
+    const ruleFacts = await gatherRuleFacts(
+      pullRequest(fromEvent),
+      { ...noRules, filesToIgnore: ['docs/'] },
+      everyFile
+    );
+    expect(ruleFacts.changedFiles).toEqual({
+      paths: ['docs/a.md', 'docs/b.md', 'models/b.sql'],
+      notIgnored: 'models/b.sql',
+      complete: true
+    });
+    expect(everyFile).toHaveBeenCalledTimes(1);
+    expect(fakes.listPullFilesPage).not.toHaveBeenCalled();
+  });
+
+  it('does not list the files for rules that do not need them', async () => {
+    const everyFile = jest.fn(async () => ({ files: [], complete: true }));
+    await gatherRuleFacts(pullRequest(fromEvent), noRules, everyFile);
+    expect(everyFile).not.toHaveBeenCalled();
   });
 });
 

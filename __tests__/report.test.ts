@@ -48,6 +48,7 @@ describe('setOutputs', () => {
       'submitted',
       'skipped-reason',
       'diff-count',
+      'diffs',
       'ci-run-id',
       'run-id',
       'run-status',
@@ -68,6 +69,19 @@ describe('setOutputs', () => {
     expect(text).toMatch(/ci-run-id<<(\S+)\n9\n\1/);
     expect(text).toMatch(/run-id<<(\S+)\n\n\1/);
     expect(text).toMatch(/diff-count<<(\S+)\n1\n\1/);
+  });
+
+  it('writes the diffs as JSON in their normalised order, empty when unknown', async () => {
+    await setOutputs({ submitted: false, entries: [entry(1)] });
+    expect(readOutputs().diffs).toBe(
+      '[{"prod":"P.T1","pr":"PR.T1","pk":["ID"],"include_columns":[],"exclude_columns":["<b>"]}]'
+    );
+    writeFileSync(path.join(dir, 'GITHUB_OUTPUT'), '');
+    await setOutputs({ submitted: false, entries: [] });
+    expect(readOutputs().diffs).toBe('[]');
+    writeFileSync(path.join(dir, 'GITHUB_OUTPUT'), '');
+    await setOutputs({ submitted: false });
+    expect(readOutputs().diffs).toBe('');
   });
 });
 
@@ -144,6 +158,42 @@ describe('writeSummary', () => {
     await writeSummary({ submitted: false, failure: 'Datafold refused <it>' });
     expect(read('GITHUB_STEP_SUMMARY')).toContain(
       '<strong>Failed</strong>: Datafold refused &#60;it&#62;'
+    );
+  });
+});
+
+describe('the Discovered section', () => {
+  const discovered = (count: number) => {
+    const entries = Array.from({ length: count }, (_, i) => ({ ...entry(i), exclude_columns: [] }));
+    const sources = entries.map((_, i) => ({ file: `models/<m${i}>.sql`, line: i + 1 }));
+    return { entries, sources, filesRead: count + 1 };
+  };
+
+  it('shows each discovered table with the file and line it came from, escaped', async () => {
+    const found = discovered(2);
+    await writeSummary({ submitted: true, entries: found.entries, discovered: found });
+    const html = read('GITHUB_STEP_SUMMARY');
+    expect(html).toContain('<h3>Discovered</h3>');
+    expect(html).toContain('<p>2 tables in the 3 changed files read.</p>');
+    expect(html).toContain('<th>from</th>');
+    expect(html).toContain(
+      '<tr><td>P.T1</td><td>PR.T1</td><td>ID</td><td><code>models/&#60;m1&#62;.sql:2</code></td></tr>'
+    );
+    // Instead of the table of given diffs, whose column lists discovery never fills.
+    expect(html).not.toContain('include_columns');
+  });
+
+  it('says when no table was found, and cuts a long table', async () => {
+    const none = discovered(0);
+    await writeSummary({ submitted: true, entries: [], discovered: none });
+    expect(read('GITHUB_STEP_SUMMARY')).toContain('<p>No table in the 1 changed file read.</p>');
+    writeFileSync(path.join(dir, 'GITHUB_STEP_SUMMARY'), '');
+    const many = discovered(30);
+    await writeSummary({ submitted: false, entries: many.entries, discovered: many });
+    const html = read('GITHUB_STEP_SUMMARY');
+    expect(html.match(/<tr>/g)).toHaveLength(26);
+    expect(html).toContain(
+      '… and 5 more of 30 diffs (the <code>diffs</code> output has them all).'
     );
   });
 });

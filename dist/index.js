@@ -2817,7 +2817,7 @@ function fetch() {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(658);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(255);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -2826,7 +2826,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 658:
+/***/ 255:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -12730,6 +12730,22 @@ function _function(params) {
 
 
 ;// CONCATENATED MODULE: ./src/runtime/errors.ts
+/** GitHub shows only the first few annotations of a step; the rest are counted. */
+const MAX_ANNOTATIONS = 50;
+/**
+ * The first MAX_ANNOTATIONS annotations, then one that counts the rest of them, e.g.
+ * "diffs.json: 3 more problems after these 50 (53 in all), …".
+ */
+function capped(annotations, subject, kind) {
+    const shown = annotations.slice(0, MAX_ANNOTATIONS);
+    const rest = annotations.length - shown.length;
+    if (rest > 0) {
+        shown.push({
+            message: `${subject}: ${rest} more ${rest === 1 ? kind : `${kind}s`} after these ${MAX_ANNOTATIONS} (${annotations.length} in all), not shown one by one; fix these and run again to see the rest`
+        });
+    }
+    return shown;
+}
 /**
  * A failure the user can fix. Its message is shown as is (no stack trace); `annotations`
  * are reported one by one before it, e.g. every mistake in a diffs file.
@@ -13751,15 +13767,478 @@ function seconds(ms) {
     return ms >= 120_000 ? `${Math.round(ms / 60_000)} min` : `${Math.round(ms / 1000)} s`;
 }
 
-;// CONCATENATED MODULE: external "node:buffer"
-const external_node_buffer_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:buffer");
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: external "node:fs/promises"
 const external_node_fs_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
-;// CONCATENATED MODULE: external "node:path"
-const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
-var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
+// EXTERNAL MODULE: ./node_modules/picomatch/index.js
+var picomatch = __nccwpck_require__(6);
+var picomatch_default = /*#__PURE__*/__nccwpck_require__.n(picomatch);
+;// CONCATENATED MODULE: ./src/github/client.ts
+
+
+
+
+/**
+ * Octokit for GITHUB_API_URL (GHES), through the runner's proxy, retrying 5xx answers, dropped
+ * connections and rate limits as Datafold requests are retried. @actions/github parses the
+ * event file as it loads, and throws a bare SyntaxError on a broken one: it is loaded on first
+ * use, once readRunnerContext has checked that file and can say what is wrong with it.
+ */
+async function createGitHub(token, owner, repo) {
+    if (token === '') {
+        throw new ActionError('Input "github-token" is empty, and a GitHub API lookup is needed: leave it at its default (${{ github.token }}) or pass a token that can read pull requests.');
+    }
+    const { getOctokit } = await __nccwpck_require__.e(/* import() */ 413).then(__nccwpck_require__.bind(__nccwpck_require__, 413));
+    const octokit = getOctokit(token, { request: { fetch: transportFetch() } });
+    const policy = retryPolicy();
+    octokit.hook.wrap('request', async (request, options) => {
+        try {
+            return await withRetries('GitHub', policy, async () => {
+                try {
+                    const response = await request(options);
+                    core_debug(`GitHub: ${options.method} ${options.url} answered ${response.status}.`);
+                    return response;
+                }
+                catch (error) {
+                    core_debug(`GitHub: ${options.method} ${options.url} failed: ${errorMessage(error)}`);
+                    throw retryable(error, options.method, policy) ?? error;
+                }
+            });
+        }
+        catch (error) {
+            throw error instanceof Retryable ? error.cause : error;
+        }
+    });
+    return { octokit, owner, repo };
+}
+/** Octokit reports a request that got no answer as status 500: its cause tells them apart. */
+function transportFailure(error) {
+    const { cause } = error;
+    return cause instanceof TransportError ? cause : undefined;
+}
+/** A primary or secondary rate limit that stopped the request, and how long it lasts. */
+function rateLimit(error) {
+    const { status, response } = error;
+    const headers = response?.headers ?? {};
+    if (status !== 403 && status !== 429)
+        return undefined;
+    if (headers['retry-after'] !== undefined)
+        return { name: "GitHub's secondary rate limit", waitMs: retryAfterMs(headers['retry-after']) };
+    const reset = Number(headers['x-ratelimit-reset']);
+    if (headers['x-ratelimit-remaining'] === '0')
+        return {
+            name: "GitHub's API rate limit for this token",
+            waitMs: reset > 0 ? Math.max(reset * 1000 - Date.now(), 0) : undefined
+        };
+    return undefined;
+}
+/**
+ * A failed GitHub request worth another attempt, by the shared verdict; a rate limit only
+ * when it lifts within the longest wait (a longer one fails now, with the reason).
+ */
+function retryable(error, method, policy) {
+    const transport = transportFailure(error);
+    if (transport !== undefined)
+        return verdict(method, transport.failure) === 'resend'
+            ? new Retryable(transport.message, error)
+            : undefined;
+    const limit = rateLimit(error);
+    if (limit !== undefined)
+        return (limit.waitMs ?? Infinity) <= policy.maxWaitMs
+            ? new Retryable(limit.name, error, limit.waitMs)
+            : undefined;
+    const { status, response } = error;
+    if (status === undefined || verdict(method, status) !== 'resend')
+        return undefined;
+    return new Retryable(`HTTP ${status}`, error, retryAfterMs(response?.headers?.['retry-after']));
+}
+/** Explains a failed GitHub request, naming the workflow permission it needs. */
+function gitHubError(error, what, permission) {
+    const transport = transportFailure(error);
+    if (transport !== undefined)
+        return new ActionError(`GitHub request failed while ${what}: ${transport.message}.`);
+    const limit = rateLimit(error);
+    if (limit !== undefined) {
+        const until = limit.waitMs === undefined
+            ? ''
+            : ` until ${new Date(Date.now() + limit.waitMs).toISOString()}`;
+        return new ActionError(`${limit.name} stopped ${what}${until}. Re-run the job after that, or pass a "github-token" with a higher limit.`);
+    }
+    const { status } = error;
+    const detail = error instanceof Error ? error.message : String(error);
+    if (status === 401) {
+        return new ActionError(`GitHub rejected the token while ${what} (401): check the "github-token" input.`);
+    }
+    if (status === 403 || status === 404) {
+        // GitHub answers 404, not 403, for what a token may not see.
+        const check = status === 404
+            ? 'If it exists, the token may lack a permission'
+            : 'The token may lack a permission';
+        return new ActionError(`GitHub answered ${status} while ${what}: ${detail}. ${check}: add "permissions: ${permission}" to the job (or pass a "github-token" that has it).`);
+    }
+    return new ActionError(`GitHub request failed while ${what}${status ? ` (${status})` : ''}: ${detail}`);
+}
+/** Creates the client on first use only, once. */
+function lazyGitHub(token, owner, repo) {
+    let client;
+    return () => (client ??= createGitHub(token, owner, repo));
+}
+
+;// CONCATENATED MODULE: ./src/github/unexpected-answer.ts
+
+/** A GitHub answer of the wrong shape: a proxy or server that is not GitHub's API answered. */
+function unexpectedAnswer(request, problem) {
+    return new ActionError(`GitHub's answer to ${request} ${problem}, which GitHub's API never sends: check that GITHUB_API_URL points at GitHub's API (on GHES, https://<host>/api/v3) and that no proxy rewrites its answers.`);
+}
+
+;// CONCATENATED MODULE: ./src/github/list-pull-files.ts
+
+
+/** GitHub's largest page. */
+const FILES_PER_PAGE = 100;
+/** One page of GET /repos/{owner}/{repo}/pulls/{n}/files. */
+async function listPullFilesPage(github, number, page) {
+    const { owner, repo } = github;
+    let response;
+    try {
+        response = await github.octokit.rest.pulls.listFiles({
+            owner,
+            repo,
+            pull_number: number,
+            per_page: FILES_PER_PAGE,
+            ...(page > 1 ? { page } : {})
+        });
+    }
+    catch (error) {
+        throw gitHubError(error, `listing the files of pull request #${number}`, 'pull-requests: read');
+    }
+    const request = `GET /repos/${owner}/${repo}/pulls/${number}/files${page > 1 ? ` (page ${page})` : ''}`;
+    const listed = response.data;
+    if (!Array.isArray(listed))
+        throw unexpectedAnswer(request, 'is not a list of files');
+    const files = listed.map((file) => {
+        if (typeof file?.filename !== 'string' || file.filename === '')
+            throw unexpectedAnswer(request, 'lists a file with no filename');
+        return {
+            path: file.filename,
+            status: typeof file.status === 'string' ? file.status : 'modified',
+            ...(typeof file.previous_filename === 'string' && { previousPath: file.previous_filename })
+        };
+    });
+    return { files, more: /\brel="next"/.test(response.headers.link ?? '') };
+}
+
+;// CONCATENATED MODULE: ./src/github/get-commit-message.ts
+
+
+/** GET /repos/{owner}/{repo}/commits/{sha}: for when the commit is not in the local checkout. */
+async function getCommitMessage(github, sha) {
+    const { owner, repo } = github;
+    let data;
+    try {
+        ({ data } = await github.octokit.rest.repos.getCommit({ owner, repo, ref: sha }));
+    }
+    catch (error) {
+        throw gitHubError(error, `reading the message of commit ${sha}`, 'contents: read');
+    }
+    const message = data?.commit?.message;
+    if (typeof message !== 'string')
+        throw unexpectedAnswer(`GET /repos/${owner}/${repo}/commits/${sha}`, 'has no commit.message');
+    return message;
+}
+
+;// CONCATENATED MODULE: ./src/github/pull.ts
+/** A pull request object as GitHub's REST API and its webhooks shape it, read defensively. */
+function pull_object(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+        ? value
+        : undefined;
+}
+function pull_string(value) {
+    return typeof value === 'string' && value !== '' ? value : undefined;
+}
+function positiveInteger(value) {
+    return typeof value === 'number' && Number.isSafeInteger(value) && value > 0 ? value : undefined;
+}
+function count(value) {
+    return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? value : undefined;
+}
+/** Facts from a pull request object as GitHub's REST API and webhooks shape it; undefined without a number. */
+function factsFromPull(value, live) {
+    const pull = pull_object(value);
+    const number = positiveInteger(pull?.number);
+    if (!pull || number === undefined)
+        return undefined;
+    const head = pull_object(pull.head);
+    const base = pull_object(pull.base);
+    return {
+        number,
+        headSha: pull_string(head?.sha),
+        headRef: pull_string(head?.ref),
+        baseSha: pull_string(base?.sha),
+        baseRef: pull_string(base?.ref),
+        labels: live ? labelNames(pull.labels) : undefined,
+        changedFiles: count(pull.changed_files)
+    };
+}
+/** The names of a list of labels; undefined when it is no list or a label has no name. */
+function labelNames(value) {
+    if (!Array.isArray(value))
+        return undefined;
+    const names = value.map((label) => pull_string(pull_object(label)?.name));
+    // A wrong-shaped list is no answer to rule on, not a shorter one.
+    return names.every((name) => name !== undefined) ? names : undefined;
+}
+
+;// CONCATENATED MODULE: ./src/github/get-pull.ts
+
+
+
+/** GET /repos/{owner}/{repo}/pulls/{n}: labels, branches, head SHA and file count in one request. */
+async function getPull(github, number) {
+    const { owner, repo } = github;
+    let data;
+    try {
+        ({ data } = await github.octokit.rest.pulls.get({ owner, repo, pull_number: number }));
+    }
+    catch (error) {
+        throw gitHubError(error, `reading pull request #${number} of ${owner}/${repo}`, 'pull-requests: read');
+    }
+    const facts = factsFromPull(data, true);
+    // The rules read these; GitHub sends every one of them for every pull request.
+    const missing = Object.entries({
+        number: facts?.number,
+        'head.sha': facts?.headSha,
+        'base.ref': facts?.baseRef,
+        labels: facts?.labels,
+        changed_files: facts?.changedFiles
+    }).flatMap(([field, value]) => (value === undefined ? [field] : []));
+    if (!facts || missing.length > 0)
+        throw unexpectedAnswer(`GET /repos/${owner}/${repo}/pulls/${number}`, `has no ${missing.join(', ')}`);
+    return facts;
+}
+
+;// CONCATENATED MODULE: ./src/pull-request/commit-message.ts
+
+const SHA = /^[0-9a-f]{7,64}$/i;
+const GIT_TIMEOUT_MS = 10_000;
+/**
+ * The message of a commit from the local checkout; undefined when git cannot give it in time:
+ * the object is missing (a depth-1 checkout of the merge commit lacks the pull request's
+ * head), the workspace is no repository, or git is not installed.
+ */
+async function readLocalCommitMessage(sha, cwd) {
+    // The SHA comes from an event payload: only a hex name reaches git's command line.
+    if (!SHA.test(sha))
+        return undefined;
+    const git = getExecOutput('git', ['log', '-1', '--format=%B', sha, '--'], {
+        cwd,
+        // A missing object must fail fast, not prompt for credentials or fetch it lazily.
+        env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_NO_LAZY_FETCH: '1' },
+        // Neither the command line nor git's complaints about a missing object belong in the log.
+        silent: true,
+        ignoreReturnCode: true
+    }).then(({ exitCode, stdout }) => (exitCode === 0 ? stdout.replace(/\n+$/, '') : undefined), () => undefined);
+    // @actions/exec cannot kill the child: past the deadline the API answers instead (the step
+    // still ends only once git does; the variables above remove the known ways for it to hang).
+    let timer;
+    const late = new Promise((resolve) => {
+        timer = setTimeout(() => resolve(undefined), GIT_TIMEOUT_MS);
+    });
+    try {
+        return await Promise.race([git, late]);
+    }
+    finally {
+        clearTimeout(timer);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/pull-request/facts.ts
+
+
+
+
+
+/**
+ * The pull request the run is for. It holds every fact known about it, from the event and from
+ * GitHub, and asks GitHub only for a fact someone needs that is not known yet, each question at
+ * most once. Answers may be started before anyone waits for them: a failure then surfaces where
+ * one does.
+ */
+class PullRequest {
+    github;
+    workspace;
+    #facts;
+    #pull;
+    #message;
+    constructor(facts, 
+    /** The GitHub client, created on first use. */
+    github, workspace) {
+        this.github = github;
+        this.workspace = workspace;
+        this.#facts = facts;
+    }
+    get number() {
+        return this.#facts.number;
+    }
+    /** What is known now; asks nothing. */
+    get facts() {
+        return this.#facts;
+    }
+    /** The facts with `names` known: one GET /pulls/{n} fills in what is missing. */
+    async need(...names) {
+        if (names.some((name) => this.#facts[name] === undefined))
+            await this.#readPull();
+        return this.#facts;
+    }
+    /** The head commit, which the caller cannot do without: `what` says what for. */
+    async headSha(what) {
+        const { headSha } = await this.need('headSha');
+        if (headSha === undefined)
+            throw new ActionError(`The pull request head commit is unknown, so ${what}.`);
+        return headSha;
+    }
+    /**
+     * The head commit's message: the event's, else from the local checkout (git), else
+     * GET /commits/{sha}. Git starts as soon as the head commit is known.
+     */
+    commitMessage() {
+        const known = this.#facts.commitMessage;
+        if (known !== undefined)
+            return Promise.resolve(known);
+        return (this.#message ??= started(this.headSha('the skip marker cannot be checked').then(async (sha) => {
+            const local = await readLocalCommitMessage(sha, this.workspace);
+            if (local === undefined)
+                return getCommitMessage(await this.github(), sha);
+            core_debug(`Read the message of ${sha} from the local checkout.`);
+            return local;
+        })));
+    }
+    #readPull() {
+        return (this.#pull ??= started(this.#mergeLive()));
+    }
+    async #mergeLive() {
+        const live = await getPull(await this.github(), this.number);
+        // The event's own SHAs and branches win: they describe the commit this run checked out.
+        this.#facts = { ...live, ...known(this.#facts) };
+    }
+}
+function known(facts) {
+    return Object.fromEntries(Object.entries(facts).filter(([, value]) => value !== undefined));
+}
+/** Marks a promise as handled, so one that fails before it is awaited does not end the process. */
+function started(promise) {
+    promise.catch(() => undefined);
+    return promise;
+}
+
+;// CONCATENATED MODULE: ./src/pull-request/changed-files.ts
+
+
+
+/** GitHub's pull request files endpoint lists no more than this. */
+const FILE_LISTING_CAP = 3000;
+/**
+ * The changed files: page 1, then every page left at once, their count known from
+ * `changed_files` (the event's, or GET /pulls/{n}'s, asked while page 1 is on its way). With
+ * `stopAt`, the listing stops at the first page with a file it accepts (the pages already
+ * asked for are not waited for). At most 29 requests run together, a third of what GitHub
+ * allows at once. Past GitHub's cap, nothing is listed.
+ */
+async function listChangedFiles(pr, stopAt) {
+    const { number, changedFiles } = pr.facts;
+    if (changedFiles !== undefined && changedFiles > FILE_LISTING_CAP)
+        return { files: [], complete: false, overCap: changedFiles };
+    const fileCount = changedFiles ?? started(pr.need('changedFiles').then((f) => f.changedFiles));
+    const github = await pr.github();
+    const page = (n) => listPullFilesPage(github, number, n);
+    const first = await page(1);
+    const files = [];
+    let stopped = false;
+    /** Takes a page in; true when it holds a file that stops the listing. */
+    const stops = (listed) => {
+        files.push(...listed.files);
+        stopped ||= stopAt !== undefined && listed.files.some(stopAt);
+        return stopped;
+    };
+    // A copy: pages still on their way when one stopped the listing arrive after the return.
+    const partial = () => ({ files: [...files], complete: false });
+    if (stops(first))
+        return partial();
+    let last = first;
+    let at = 1;
+    if (first.more) {
+        const total = (await fileCount) ?? 0;
+        if (total > FILE_LISTING_CAP)
+            return { files: [], complete: false, overCap: total };
+        const rest = Array.from({ length: Math.ceil(total / FILES_PER_PAGE) - 1 }, (_, i) => page(i + 2));
+        if (stopAt) {
+            // Decided by whichever page shows such a file first.
+            if (await anyTrue(rest.map((listing) => listing.then(stops))))
+                return partial();
+        }
+        else {
+            // Every page, in the listing's order.
+            for (const listed of await Promise.all(rest))
+                stops(listed);
+        }
+        if (rest.length > 0)
+            [last, at] = [await rest[rest.length - 1], rest.length + 1];
+    }
+    // A count older than the listing (commits pushed since the event): the rest page by page.
+    while (last.more && at < FILE_LISTING_CAP / FILES_PER_PAGE) {
+        last = await page(++at);
+        if (stops(last))
+            return partial();
+    }
+    return { files, complete: true };
+}
+/** True as soon as one check is; false once every one has said no. */
+function anyTrue(checks) {
+    return new Promise((resolve, reject) => {
+        let left = checks.length;
+        if (left === 0)
+            resolve(false);
+        for (const check of checks)
+            check.then((yes) => (yes || --left === 0 ? resolve(yes) : undefined), reject);
+    });
+}
+/**
+ * What "files-to-ignore" rules on, from a listing: the paths (a renamed file under both) and
+ * the first one not ignored. Past GitHub's cap the rule cannot skip, and a notice says so.
+ */
+function filesForRules(listing, isIgnored) {
+    if (listing.overCap !== undefined) {
+        notice(`The pull request changes ${listing.overCap} files and GitHub lists only the first ${FILE_LISTING_CAP}: "files-to-ignore" cannot rule the rest out, so it does not skip the pull request.`);
+        return { paths: [], complete: false };
+    }
+    const paths = listing.files.flatMap(touchedPaths);
+    const notIgnored = paths.find((path) => !isIgnored(path));
+    return notIgnored === undefined
+        ? { paths, complete: listing.complete }
+        : { paths, notIgnored, complete: listing.complete };
+}
+/** Every path a changed file touches: a renamed file counts under its old and new path. */
+function touchedPaths({ path, previousPath }) {
+    return previousPath === undefined ? [path] : [previousPath, path];
+}
+/** A file that "files-to-ignore" does not ignore, under its old or new path, decides. */
+const notIgnored = (isIgnored) => (file) => touchedPaths(file).some((path) => !isIgnored(path));
+
+;// CONCATENATED MODULE: ./src/runtime/map-concurrently.ts
+/** `work` on every item, at most `limit` at a time; the answers in the items' order. */
+async function mapConcurrently(items, limit, work) {
+    const answers = new Array(items.length);
+    let next = 0;
+    const worker = async () => {
+        while (next < items.length) {
+            const i = next++;
+            answers[i] = await work(items[i]);
+        }
+    };
+    await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+    return answers;
+}
+
 ;// CONCATENATED MODULE: ./node_modules/jsonc-parser/lib/esm/impl/scanner.js
 /*---------------------------------------------------------------------------------------------
  *  Copyright (c) Microsoft Corporation. All rights reserved.
@@ -15998,6 +16477,1167 @@ function findLineStarts(text) {
     return starts;
 }
 
+;// CONCATENATED MODULE: external "node:buffer"
+const external_node_buffer_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:buffer");
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
+;// CONCATENATED MODULE: ./src/diffs/file-bytes.ts
+const MIB = 1024 * 1024;
+/** Up to `limit` + 1 bytes: one past the limit tells the file is over it, whatever fstat said. */
+async function readAtMost(handle, size, limit) {
+    let buffer = Buffer.allocUnsafe(Math.min(size, limit) + 1);
+    let length = 0;
+    for (;;) {
+        const { bytesRead } = await handle.read(buffer, length, buffer.length - length, length);
+        if (bytesRead === 0)
+            return buffer.subarray(0, length);
+        length += bytesRead;
+        if (length > limit)
+            return buffer;
+        if (length === buffer.length) {
+            const grown = Buffer.allocUnsafe(Math.min(length * 2, limit + 1));
+            buffer.copy(grown);
+            buffer = grown;
+        }
+    }
+}
+/** Byte-order marks of the encodings people save text in by mistake; UTF-32 LE before UTF-16 LE. */
+const FOREIGN_BOMS = [
+    [[0x00, 0x00, 0xfe, 0xff], 'UTF-32 (big-endian)'],
+    [[0xff, 0xfe, 0x00, 0x00], 'UTF-32 (little-endian)'],
+    [[0xfe, 0xff], 'UTF-16 (big-endian)'],
+    [[0xff, 0xfe], 'UTF-16 (little-endian)']
+];
+/** The encoding a UTF-16 or UTF-32 byte-order mark at the start of `bytes` names. */
+function foreignEncoding(bytes) {
+    return FOREIGN_BOMS.find(([bom]) => bom.every((byte, i) => bytes[i] === byte))?.[1];
+}
+
+;// CONCATENATED MODULE: ./src/diffs/discover/files.ts
+/**
+ * Reading a changed file from the workspace for discovery. A pull request chooses which files
+ * are read, so only regular files inside the workspace are, up to 8 MiB, in UTF-8: a path or
+ * a symbolic link that leads outside it is never opened, a FIFO or a device never read.
+ */
+
+
+
+
+
+/** A SQL model is far smaller; a file this large is data, not a model. */
+const MAX_FILE_BYTES = 8 * MIB;
+/**
+ * Reads `relativePath` (as GitHub lists it) from the workspace, whose real path (symbolic
+ * links resolved) is `workspace`.
+ */
+async function readChangedFile(workspace, relativePath) {
+    const absolute = external_node_path_default().resolve(workspace, relativePath);
+    if (!inside(workspace, absolute))
+        return { kind: 'skipped', why: 'leads outside the workspace' };
+    let real;
+    try {
+        real = await (0,external_node_fs_promises_namespaceObject.realpath)(absolute);
+    }
+    catch (error) {
+        return failed(error);
+    }
+    // Its content is the link's target: never shown, whatever it is.
+    if (!inside(workspace, real))
+        return {
+            kind: 'skipped',
+            why: 'is a symbolic link, or under one, that leads outside the workspace'
+        };
+    let handle;
+    try {
+        // Non-blocking, so that a FIFO without a writer opens and fstat can refuse it; no link
+        // swapped in since realpath is followed.
+        handle = await (0,external_node_fs_promises_namespaceObject.open)(real, external_node_fs_namespaceObject.constants.O_RDONLY | external_node_fs_namespaceObject.constants.O_NONBLOCK | external_node_fs_namespaceObject.constants.O_NOFOLLOW);
+    }
+    catch (error) {
+        return failed(error);
+    }
+    try {
+        const stats = await handle.stat();
+        if (!stats.isFile())
+            return { kind: 'skipped', why: 'is not a regular file' };
+        if (stats.size > MAX_FILE_BYTES)
+            return tooLarge(stats.size);
+        const bytes = await readAtMost(handle, stats.size, MAX_FILE_BYTES);
+        if (bytes.length > MAX_FILE_BYTES)
+            return tooLarge(bytes.length);
+        return decoded(bytes);
+    }
+    catch (error) {
+        return failed(error);
+    }
+    finally {
+        await handle.close();
+    }
+}
+function inside(workspace, target) {
+    const relative = external_node_path_default().relative(workspace, target);
+    return relative !== '' && !relative.startsWith('..') && !external_node_path_default().isAbsolute(relative);
+}
+function tooLarge(bytes) {
+    const mib = Math.ceil((bytes / MIB) * 10) / 10;
+    return {
+        kind: 'skipped',
+        why: `is ${mib} MiB; discovery reads files of up to ${MAX_FILE_BYTES / MIB} MiB (a SQL model is far smaller)`
+    };
+}
+/** The text of UTF-8 bytes (a byte-order mark dropped); anything else is skipped. */
+function decoded(bytes) {
+    const encoding = foreignEncoding(bytes);
+    if (encoding)
+        return { kind: 'skipped', why: `is ${encoding} text, not UTF-8` };
+    if (bytes.includes(0))
+        return { kind: 'skipped', why: 'is binary (it holds NUL bytes), not SQL' };
+    if (!(0,external_node_buffer_namespaceObject.isUtf8)(bytes))
+        return { kind: 'skipped', why: 'is not UTF-8 text' };
+    const text = bytes.toString('utf8');
+    return {
+        kind: 'text',
+        text: text.startsWith('\uFEFF') ? text.slice(1) : text,
+        bytes: bytes.length
+    };
+}
+function failed(error) {
+    const code = error.code;
+    if (code === 'ENOENT' || code === 'ENOTDIR')
+        return { kind: 'missing' };
+    if (code === 'ELOOP')
+        return { kind: 'skipped', why: 'is a symbolic link that leads nowhere it can be read' };
+    return { kind: 'skipped', why: `cannot be read (${code ?? 'unknown error'})` };
+}
+
+;// CONCATENATED MODULE: ./src/diffs/discover/names.ts
+const PLACEHOLDER = /\$\{([^}]*)\}/g;
+function nameTables(name, naming) {
+    const problems = [];
+    const prodParts = filled(name, naming.prodParams, 'prod-params', problems);
+    const prParts = filled(name, naming.prParams, 'pr-params', problems);
+    if (problems.length > 0)
+        return { problems };
+    const prod = naming.prodTable
+        ? shaped(naming.prodTable, prodParts, 'prod-table', naming.prNumber, problems)
+        : prodParts.join('.');
+    const pr = naming.prTable
+        ? shaped(naming.prTable, prParts, 'pr-table', naming.prNumber, problems)
+        : naming.sqlmeshEnvironment !== undefined
+            ? inEnvironment(prParts, naming.sqlmeshEnvironment, problems)
+            : prParts.join('.');
+    return problems.length > 0 ? { problems } : { prod, pr };
+}
+/**
+ * The parts with each `${key}` filled in from `params`; a part that may split does so at the
+ * dots its values brought. A key without a value is a problem naming the input.
+ */
+function filled(name, params, input, problems) {
+    const missing = new Set();
+    const parts = name.flatMap(({ text, splits }) => {
+        const value = text.replace(PLACEHOLDER, (placeholder, key) => {
+            const given = params.get(key);
+            if (given === undefined)
+                missing.add(placeholder);
+            return given ?? placeholder;
+        });
+        return splits ? value.split('.') : [value];
+    });
+    for (const placeholder of missing)
+        problems.push(`${placeholder} has no value in "${input}"`);
+    return parts;
+}
+const PART_INDEX = {
+    catalog: 3,
+    schema: 2,
+    table: 1
+};
+/** A template filled in with a name's parts (`{table}` the last, `{schema}` the one before, …). */
+function shaped(template, parts, input, prNumber, problems) {
+    const name = parts.join('.');
+    return template.pieces
+        .map((piece) => {
+        if (typeof piece === 'string')
+            return piece;
+        const { placeholder } = piece;
+        if (placeholder === 'name')
+            return name;
+        if (placeholder === 'pr')
+            return String(prNumber);
+        const part = parts[parts.length - PART_INDEX[placeholder]];
+        if (part === undefined)
+            problems.push(`"${input}" (${template.text}) uses {${placeholder}}, but ${name} has no ${placeholder} part`);
+        return part ?? '';
+    })
+        .join('');
+}
+/**
+ * A model's table in a SQLMesh virtual environment: `schema__ENV.table`, the catalog kept
+ * (sqlmesh/core/snapshot/definition.py, `schema_for_environment`, with the default
+ * `environment_suffix_target: schema`).
+ */
+function inEnvironment(parts, environment, problems) {
+    if (parts.length < 2) {
+        problems.push(`${parts.join('.')} has no schema, so it has no table in SQLMesh's environment "${environment}": name the model schema.table, or set "pr-table"`);
+        return '';
+    }
+    return parts
+        .map((part, i) => (i === parts.length - 2 ? `${part}__${environment}` : part))
+        .join('.');
+}
+/**
+ * The environment SQLMesh's GitHub CI/CD bot creates for a pull request, or the one given.
+ * The bot names it `<repository>_<PR number>` (`GithubController.pr_environment_name` in
+ * sqlmesh/integrations/github/cicd/controller.py, where the bot config's `pr_environment_name`
+ * replaces the repository's name: a project that sets it sets `sqlmesh-environment`), and
+ * SQLMesh sanitises every environment name (`Environment.sanitize_name` in
+ * sqlmesh/core/environment.py, through `word_characters_only` in sqlmesh/utils/__init__.py):
+ * each character that is not a word character (Python's Unicode `\w`: letters, digits and
+ * `_`) becomes `_`, then the name is lower-cased.
+ */
+function sqlmeshEnvironment(given, repository, prNumber) {
+    const name = given === '' ? `${repository}_${prNumber}` : given;
+    return name.replace(/[^\p{L}\p{N}_]/gu, '_').toLowerCase();
+}
+
+;// CONCATENATED MODULE: ./src/diffs/discover/lexer.ts
+/**
+ * A SQL lexer for discovery: it tells code from comments, strings and quoted identifiers, in
+ * the dialects data teams write (Snowflake, BigQuery, Postgres, Redshift, Databricks), and
+ * nothing more. It never allocates a token: the reader asks for the text of the few tokens
+ * it needs (a statement's first words, a table's name, a column list), so a long query body
+ * costs one pass over its characters.
+ *
+ * What is not code:
+ * - `-- …` and `// …` (Snowflake) to the end of the line; `# …` (BigQuery, MySQL, Databricks)
+ *   when it starts a line or is followed by a blank, so that Postgres' `#>` and `#>>`
+ *   operators stay code;
+ * - `/* … *\/`, not nested (Snowflake, BigQuery, Redshift);
+ * - strings: `'…'` (`''` or a backslash escapes a quote), BigQuery's `'''…'''` and `"""…"""`,
+ *   and dollar-quoted bodies `$$…$$` and `$tag$…$tag$` (Snowflake and Postgres procedures);
+ * - quoted identifiers `"…"` (a string in BigQuery and Databricks: either way not code) and
+ *   `` `…` ``; `[…]` only where a name is expected ({@link SqlLexer.bracketed}), since
+ *   elsewhere a bracket is an array.
+ * A word may hold `$` (Snowflake's `system$wait`) and `${key}` placeholders (the SDK's).
+ */
+var Char;
+(function (Char) {
+    Char[Char["Tab"] = 9] = "Tab";
+    Char[Char["LineFeed"] = 10] = "LineFeed";
+    Char[Char["CarriageReturn"] = 13] = "CarriageReturn";
+    Char[Char["Space"] = 32] = "Space";
+    Char[Char["DoubleQuote"] = 34] = "DoubleQuote";
+    Char[Char["Hash"] = 35] = "Hash";
+    Char[Char["Dollar"] = 36] = "Dollar";
+    Char[Char["Quote"] = 39] = "Quote";
+    Char[Char["Asterisk"] = 42] = "Asterisk";
+    Char[Char["Dash"] = 45] = "Dash";
+    Char[Char["Slash"] = 47] = "Slash";
+    Char[Char["OpenBracket"] = 91] = "OpenBracket";
+    Char[Char["Backslash"] = 92] = "Backslash";
+    Char[Char["CloseBracket"] = 93] = "CloseBracket";
+    Char[Char["Backtick"] = 96] = "Backtick";
+    Char[Char["OpenBrace"] = 123] = "OpenBrace";
+    Char[Char["CloseBrace"] = 125] = "CloseBrace";
+})(Char || (Char = {}));
+/** Longest `${key}` placeholder read as one; a longer one is no placeholder. */
+const MAX_PLACEHOLDER = 256;
+/** Characters that make up a word (ASCII letters, digits, `_` and `$`), by code; others beyond ASCII too. */
+const WORD = new Uint8Array(128);
+for (let code = 0; code < 128; code++) {
+    const char = String.fromCharCode(code);
+    WORD[code] = /[A-Za-z0-9_$]/.test(char) ? 1 : 0;
+}
+const isWordCode = (code) => (code < 128 ? WORD[code] === 1 : !isBlankCode(code));
+const isBlankCode = (code) => code === Char.Space ||
+    code === Char.Tab ||
+    code === Char.LineFeed ||
+    code === Char.CarriageReturn ||
+    code === 11 ||
+    code === 12 ||
+    code === 0xa0 ||
+    code === 0xfeff ||
+    code === 0x2028 ||
+    code === 0x2029;
+const isTagStart = (code) => (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95;
+class SqlLexer {
+    text;
+    onComment;
+    current = 'end';
+    /** The current token, as offsets into the text. */
+    start = 0;
+    end = 0;
+    /** Set once the text ends inside a comment, string or quoted identifier. */
+    unterminated;
+    position = 0;
+    constructor(text, onComment) {
+        this.text = text;
+        this.onComment = onComment;
+    }
+    /** The current token's kind (a method: each `next()` changes it). */
+    kind() {
+        return this.current;
+    }
+    /** Moves to the next token, past blanks and comments; `end` at the end of the text. */
+    next() {
+        const { text } = this;
+        const length = text.length;
+        let at = this.position;
+        for (;;) {
+            if (at >= length)
+                return this.token('end', length, length);
+            const code = text.charCodeAt(at);
+            if (isBlankCode(code)) {
+                at++;
+            }
+            else if (code === Char.Dash && text.charCodeAt(at + 1) === Char.Dash) {
+                at = this.lineComment(at + 2);
+            }
+            else if (code === Char.Slash && text.charCodeAt(at + 1) === Char.Slash) {
+                at = this.lineComment(at + 2);
+            }
+            else if (code === Char.Hash && this.hashStartsComment(at)) {
+                at = this.lineComment(at + 1);
+            }
+            else if (code === Char.Slash && text.charCodeAt(at + 1) === Char.Asterisk) {
+                const close = text.indexOf('*/', at + 2);
+                if (close < 0)
+                    return this.open('comment', at);
+                this.onComment?.(at + 2, close);
+                at = close + 2;
+            }
+            else {
+                return this.scanToken(at, code);
+            }
+        }
+    }
+    /** The current token is the word `upper` (given in upper case), in any case. */
+    isWord(upper) {
+        return (this.current === 'word' &&
+            this.end - this.start === upper.length &&
+            this.text.slice(this.start, this.end).toUpperCase() === upper);
+    }
+    isPunct(char) {
+        return this.current === 'punct' && this.text[this.start] === char;
+    }
+    /** The current word in upper case. */
+    upper() {
+        return this.text.slice(this.start, this.end).toUpperCase();
+    }
+    /** The quote a quoted token opens with: `"`, `` ` `` or `[`. */
+    quote() {
+        return this.text[this.start];
+    }
+    /**
+     * The current word or quoted identifier as a name: quotes dropped, escaped quotes
+     * unescaped, case kept; undefined for any other token.
+     */
+    identifier() {
+        const { text, start, end } = this;
+        if (this.current === 'word')
+            return text.slice(start, end);
+        if (this.current !== 'quoted')
+            return undefined;
+        const quote = text[start];
+        const close = quote === '[' ? ']' : quote;
+        const inner = text.slice(start + 1, end - 1);
+        return inner.replaceAll(`${close}${close}`, close).replaceAll(`\\${close}`, close);
+    }
+    /**
+     * Where a name is expected, a `[` opens a T-SQL quoted identifier that ends at `]` (`]]`
+     * inside): the current `[` becomes that quoted token. Elsewhere a bracket is punctuation.
+     */
+    bracketed() {
+        if (!this.isPunct('['))
+            return false;
+        const { text } = this;
+        let at = this.start + 1;
+        for (;;) {
+            const close = text.indexOf(']', at);
+            if (close < 0)
+                return false;
+            if (text.charCodeAt(close + 1) !== Char.CloseBracket) {
+                this.token('quoted', this.start, close + 1);
+                return true;
+            }
+            at = close + 2;
+        }
+    }
+    /**
+     * BigQuery's unquoted project names hold dashes (`my-project.dataset.table`): the current
+     * word takes in each `-word` that follows it with no blank between.
+     */
+    joinDashes() {
+        if (this.current !== 'word')
+            return;
+        const { text } = this;
+        let end = this.end;
+        while (text.charCodeAt(end) === Char.Dash &&
+            text.charCodeAt(end + 1) !== Char.Dash &&
+            end + 1 < text.length &&
+            isWordCode(text.charCodeAt(end + 1))) {
+            end = this.wordEnd(end + 1);
+        }
+        this.token('word', this.start, end);
+    }
+    token(kind, start, end) {
+        this.current = kind;
+        this.start = start;
+        this.end = end;
+        this.position = end;
+        return kind;
+    }
+    /** The text ends inside what opened at `start`: noted, and the lexing ends. */
+    open(what, start) {
+        this.unterminated ??= { what, offset: start };
+        return this.token('end', this.text.length, this.text.length);
+    }
+    lineComment(bodyStart) {
+        const { text } = this;
+        let at = bodyStart;
+        while (at < text.length) {
+            const code = text.charCodeAt(at);
+            if (code === Char.LineFeed || code === Char.CarriageReturn)
+                break;
+            at++;
+        }
+        this.onComment?.(bodyStart, at);
+        return at;
+    }
+    /** `#` opens a comment at the start of a line, or before a blank. */
+    hashStartsComment(at) {
+        const after = this.text.charCodeAt(at + 1);
+        if (Number.isNaN(after) || isBlankCode(after))
+            return true;
+        for (let before = at - 1; before >= 0; before--) {
+            const code = this.text.charCodeAt(before);
+            if (code === Char.LineFeed || code === Char.CarriageReturn)
+                return true;
+            if (code !== Char.Space && code !== Char.Tab)
+                return false;
+        }
+        return true;
+    }
+    scanToken(at, code) {
+        const { text } = this;
+        switch (code) {
+            case Char.Quote:
+            case Char.DoubleQuote: {
+                const triple = text.charCodeAt(at + 1) === code &&
+                    text.charCodeAt(at + 2) === code &&
+                    text.charCodeAt(at + 3) !== code;
+                const kind = code === Char.Quote ? 'string' : 'quoted';
+                if (triple)
+                    return this.tripleQuoted(at, code, kind);
+                return this.quoted(at, code, kind === 'string' ? 'string' : 'quoted identifier', kind);
+            }
+            case Char.Backtick:
+                return this.quoted(at, code, 'quoted identifier', 'quoted');
+            case Char.Dollar: {
+                const body = this.dollarQuote(at);
+                if (body !== undefined)
+                    return body;
+                return this.token('word', at, this.wordEnd(at));
+            }
+            default:
+                if (isWordCode(code))
+                    return this.token('word', at, this.wordEnd(at));
+                return this.token('punct', at, at + 1);
+        }
+    }
+    /** The end of a word starting at `at`, `${key}` placeholders included. */
+    wordEnd(at) {
+        const { text } = this;
+        let end = at;
+        while (end < text.length) {
+            const code = text.charCodeAt(end);
+            if (code === Char.Dollar && text.charCodeAt(end + 1) === Char.OpenBrace) {
+                const close = this.placeholderEnd(end + 2);
+                end = close < 0 ? end + 1 : close + 1;
+            }
+            else if (isWordCode(code)) {
+                end++;
+            }
+            else {
+                break;
+            }
+        }
+        return end;
+    }
+    /** The `}` closing a placeholder's key on its line, or -1. */
+    placeholderEnd(from) {
+        const { text } = this;
+        const limit = Math.min(text.length, from + MAX_PLACEHOLDER);
+        for (let at = from; at < limit; at++) {
+            const code = text.charCodeAt(at);
+            if (code === Char.CloseBrace)
+                return at === from ? -1 : at;
+            if (code === Char.LineFeed || code === Char.CarriageReturn || code === Char.OpenBrace)
+                return -1;
+        }
+        return -1;
+    }
+    /** A quoted token: `''` (or `""`, ` `` `) and a backslash escape the quote. */
+    quoted(at, quote, what, kind) {
+        const { text } = this;
+        let end = at + 1;
+        while (end < text.length) {
+            const code = text.charCodeAt(end);
+            if (code === Char.Backslash) {
+                end += 2;
+            }
+            else if (code === quote) {
+                if (text.charCodeAt(end + 1) !== quote)
+                    return this.token(kind, at, end + 1);
+                end += 2;
+            }
+            else {
+                end++;
+            }
+        }
+        return this.open(what, at);
+    }
+    /** BigQuery's `'''…'''` and `"""…"""`, with backslash escapes. */
+    tripleQuoted(at, quote, kind) {
+        const { text } = this;
+        let end = at + 3;
+        while (end < text.length) {
+            const code = text.charCodeAt(end);
+            if (code === Char.Backslash) {
+                end += 2;
+            }
+            else if (code === quote &&
+                text.charCodeAt(end + 1) === quote &&
+                text.charCodeAt(end + 2) === quote) {
+                return this.token(kind, at, end + 3);
+            }
+            else {
+                end++;
+            }
+        }
+        return this.open('string', at);
+    }
+    /** `$$…$$` or `$tag$…$tag$`; undefined when the `$` opens no such body (`$1`, `${key}`). */
+    dollarQuote(at) {
+        const { text } = this;
+        let tagEnd = at + 1;
+        if (text.charCodeAt(tagEnd) !== Char.Dollar) {
+            if (!isTagStart(text.charCodeAt(tagEnd)))
+                return undefined;
+            while (tagEnd < text.length && WORD[text.charCodeAt(tagEnd)] === 1) {
+                if (text.charCodeAt(tagEnd) === Char.Dollar)
+                    break;
+                tagEnd++;
+            }
+            if (text.charCodeAt(tagEnd) !== Char.Dollar)
+                return undefined;
+        }
+        const delimiter = text.slice(at, tagEnd + 1);
+        const close = text.indexOf(delimiter, tagEnd + 1);
+        if (close < 0)
+            return this.open(`${delimiter} body`, at);
+        return this.token('string', at, close + delimiter.length);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/diffs/discover/lines.ts
+/**
+ * The 1-based line of offsets into `text`, asked for in increasing order (as a reader finds
+ * them): each call counts only the line breaks since the previous one. Breaks are `\n`,
+ * `\r\n` and a lone `\r`, as editors count them.
+ */
+function lineCounter(text) {
+    let at = 0;
+    let line = 1;
+    return (offset) => {
+        if (offset < at)
+            [at, line] = [0, 1];
+        for (; at < offset; at++) {
+            const code = text.charCodeAt(at);
+            if (code === 10 || (code === 13 && text.charCodeAt(at + 1) !== 10))
+                line++;
+        }
+        return line;
+    };
+}
+
+;// CONCATENATED MODULE: ./src/diffs/discover/sql.ts
+/**
+ * `discover: sql`: the tables a SQL file declares (docs/discovery.md). Pure: text in, tables
+ * with their line and primary key out.
+ *
+ * Every statement `CREATE [OR REPLACE] [modifiers] TABLE | VIEW | MATERIALIZED VIEW
+ * [IF NOT EXISTS] <name>` declares one, except with TEMP, TEMPORARY or VOLATILE among the
+ * modifiers. Its primary key is the first of: a `datafold: pk=a,b` comment in the statement
+ * or before it (since the previous `;`); any such comment in a file with exactly one table
+ * (the SDK's reading); a `PRIMARY KEY (a, b)` table constraint; the columns declared
+ * `PRIMARY KEY` inline; none.
+ */
+
+
+/** Words that say a `CREATE` statement makes something other than a table or view. */
+const NOT_A_TABLE = new Set([
+    'ALERT',
+    'APPLICATION',
+    'DATABASE',
+    'EXTENSION',
+    'FORMAT',
+    'FUNCTION',
+    'INDEX',
+    'INTEGRATION',
+    'MACRO',
+    'MODEL',
+    'PIPE',
+    'POLICY',
+    'PROCEDURE',
+    'ROLE',
+    'SCHEMA',
+    'SECRET',
+    'SEQUENCE',
+    'SHARE',
+    'STAGE',
+    'STREAM',
+    'STREAMLIT',
+    'TAG',
+    'TASK',
+    'TRIGGER',
+    'TYPE',
+    'USER',
+    'WAREHOUSE'
+]);
+/** Modifiers of a table that ends with the session. */
+const SESSION_ONLY = new Set(['TEMP', 'TEMPORARY', 'VOLATILE']);
+/** How many modifiers a `CREATE` may have before the object kind (`OR REPLACE SECURE …`). */
+const MAX_MODIFIERS = 8;
+/** Words that open a table constraint or index in a column list: never a column. */
+const NOT_A_COLUMN = new Set([
+    'CHECK',
+    'EXCLUDE',
+    'FOREIGN',
+    'FULLTEXT',
+    'INDEX',
+    'KEY',
+    'LIKE',
+    'PERIOD',
+    'SPATIAL',
+    'UNIQUE'
+]);
+/** Types whose `<…>` holds commas that do not separate columns (BigQuery, Databricks). */
+const GENERIC_TYPES = new Set(['ARRAY', 'MAP', 'STRUCT']);
+/** A `datafold: pk=a,b` comment, as the SDK reads it: the columns, comma separated. */
+const PK_DIRECTIVE = /datafold\s*:\s*pk\s*=\s*([^\s,]+(?:\s*,\s*[^\s,]+)*)/i;
+function readSql(text) {
+    const directives = [];
+    const lexer = new SqlLexer(text, (start, end) => {
+        const match = PK_DIRECTIVE.exec(text.slice(start, end));
+        if (match)
+            directives.push({ offset: start, columns: pkColumns(match[1]) });
+    });
+    const declarations = [];
+    let read = 0; // directives already given to a statement
+    lexer.next();
+    while (lexer.kind() !== 'end') {
+        const declaration = lexer.isWord('CREATE') ? readCreate(lexer) : undefined;
+        while (lexer.kind() !== 'end' && !lexer.isPunct(';'))
+            lexer.next();
+        // Every comment up to the `;` has been seen: those since the previous `;` are this statement's.
+        const mine = directives.slice(read);
+        read = directives.length;
+        if (declaration) {
+            declaration.commentPk = mine[0]?.columns;
+            declarations.push(declaration);
+        }
+        lexer.next();
+    }
+    const inFile = declarations.length === 1 ? directives[0]?.columns : undefined;
+    const lineOf = lineCounter(text);
+    return {
+        tables: declarations.map(({ offset, name, commentPk, keyColumns }) => ({
+            line: lineOf(offset),
+            name,
+            pk: commentPk ?? inFile ?? keyColumns
+        })),
+        ...(lexer.unterminated && { unterminated: placed(lexer.unterminated, lineOf) })
+    };
+}
+function placed({ what, offset }, lineOf) {
+    return { what, line: lineOf(offset) };
+}
+/** The columns of a `pk=` list: quotes around a name are dropped. */
+function pkColumns(list) {
+    return list
+        .split(',')
+        .map((column) => column.trim().replace(/^(["`[])(.*)["`\]]$/, '$2'))
+        .filter(Boolean);
+}
+/**
+ * Reads a `CREATE` statement's head, the lexer on `CREATE`; undefined when it declares no
+ * table (another object, a temporary table). Leaves the lexer inside the statement.
+ */
+function readCreate(lexer) {
+    const offset = lexer.start;
+    lexer.next();
+    if (lexer.isWord('OR')) {
+        lexer.next(); // REPLACE, or Snowflake's ALTER
+        if (lexer.kind() === 'word')
+            lexer.next();
+    }
+    let sessionOnly = false;
+    for (let modifiers = 0;; modifiers++) {
+        if (lexer.kind() !== 'word' || modifiers > MAX_MODIFIERS)
+            return undefined;
+        const word = lexer.upper();
+        lexer.next();
+        if (word === 'TABLE') {
+            if (lexer.isWord('FUNCTION'))
+                return undefined;
+            break;
+        }
+        if (word === 'VIEW')
+            break;
+        if (NOT_A_TABLE.has(word))
+            return undefined;
+        if (SESSION_ONLY.has(word))
+            sessionOnly = true;
+    }
+    if (sessionOnly)
+        return undefined;
+    if (lexer.isWord('IF')) {
+        for (const word of ['IF', 'NOT', 'EXISTS'])
+            if (lexer.isWord(word))
+                lexer.next();
+    }
+    const name = readName(lexer);
+    if (!name)
+        return undefined;
+    const keyColumns = lexer.isPunct('(') ? readColumnKeys(lexer) : [];
+    return { offset, name, keyColumns };
+}
+/**
+ * A dotted name at the lexer, each part a word or a quoted identifier; the lexer is left on
+ * the token after it. Undefined when there is none.
+ */
+function readName(lexer) {
+    const parts = [];
+    for (;;) {
+        lexer.bracketed();
+        lexer.joinDashes();
+        const text = lexer.identifier();
+        if (text === undefined)
+            return undefined;
+        parts.push({ text, splits: lexer.kind() === 'word' || lexer.quote() === '`' });
+        lexer.next();
+        if (!lexer.isPunct('.'))
+            return parts;
+        lexer.next();
+    }
+}
+/**
+ * The primary key declared in a column list, the lexer on its `(`: a `PRIMARY KEY (a, b)`
+ * constraint, else the columns declared `PRIMARY KEY` inline. Leaves the lexer after the `)`.
+ */
+function readColumnKeys(lexer) {
+    let constraint;
+    const inline = [];
+    let element = [];
+    const finish = () => {
+        const keys = elementKeys(element);
+        if (keys?.constraint)
+            constraint ??= keys.constraint;
+        if (keys?.inline)
+            inline.push(keys.inline);
+        element = [];
+    };
+    let angles = 0;
+    lexer.next();
+    // A `;` ends the statement whatever the parentheses say.
+    while (lexer.kind() !== 'end' && !lexer.isPunct(';')) {
+        if (lexer.isPunct(')')) {
+            finish();
+            lexer.next();
+            break;
+        }
+        if (lexer.isPunct(',') && angles === 0) {
+            finish();
+        }
+        else if (lexer.isPunct('(')) {
+            element.push({ group: readGroup(lexer) });
+            continue;
+        }
+        else if (lexer.isPunct('<') && isGeneric(element.at(-1))) {
+            angles++;
+        }
+        else if (lexer.isPunct('>') && angles > 0) {
+            angles--;
+        }
+        else {
+            if (element.length === 0)
+                lexer.bracketed();
+            const identifier = lexer.identifier();
+            element.push({ upper: lexer.kind() === 'word' ? lexer.upper() : '', identifier });
+        }
+        lexer.next();
+    }
+    return constraint ?? inline;
+}
+const isGeneric = (token) => token !== undefined && 'upper' in token && GENERIC_TYPES.has(token.upper);
+/** What one element of a column list says of the primary key. */
+function elementKeys(element) {
+    const word = (i) => {
+        const token = element[i];
+        return token && 'upper' in token ? token.upper : '';
+    };
+    const head = word(0) === 'CONSTRAINT' ? 2 : 0;
+    if (word(head) === 'PRIMARY' && word(head + 1) === 'KEY') {
+        const group = element.slice(head + 2).find((token) => 'group' in token);
+        return group && 'group' in group ? { constraint: group.group } : undefined;
+    }
+    if (head > 0 || NOT_A_COLUMN.has(word(0)))
+        return undefined;
+    const first = element[0];
+    const column = first && 'identifier' in first ? first.identifier : undefined;
+    if (column === undefined)
+        return undefined;
+    for (let i = 1; i < element.length - 1; i++) {
+        if (word(i) === 'PRIMARY' && word(i + 1) === 'KEY')
+            return { inline: column };
+    }
+    return undefined;
+}
+/**
+ * A parenthesised group at the lexer: the first name of each of its comma-separated items
+ * (a key's columns; `name(10)` and `name DESC` give `name`). Leaves the lexer after its `)`.
+ */
+function readGroup(lexer) {
+    const names = [];
+    let depth = 0;
+    let itemStart = true;
+    lexer.next();
+    while (lexer.kind() !== 'end' && !lexer.isPunct(';')) {
+        if (lexer.isPunct('(')) {
+            depth++;
+        }
+        else if (lexer.isPunct(')')) {
+            if (depth === 0) {
+                lexer.next();
+                break;
+            }
+            depth--;
+        }
+        else if (depth === 0 && lexer.isPunct(',')) {
+            itemStart = true;
+        }
+        else if (depth === 0 && itemStart) {
+            lexer.bracketed();
+            const name = lexer.identifier();
+            if (name !== undefined)
+                names.push(name);
+            itemStart = false;
+        }
+        lexer.next();
+    }
+    return names;
+}
+
+;// CONCATENATED MODULE: ./src/diffs/discover/sqlmesh.ts
+/**
+ * `discover: sqlmesh`: the model a SQLMesh SQL file declares (docs/discovery.md). Pure.
+ *
+ * A model file opens, after comments and blank lines, with a `MODEL (...)` block of
+ * properties: `name` is the production table; `grain` (a column, or a parenthesised list of
+ * them) is its primary key, else the first of `grains` (`grains ((a, b), c)` gives a, b).
+ * Whatever follows the block (`AUDIT (...)`, the query, a `CREATE` in it) declares nothing.
+ */
+
+
+
+function readSqlmeshModel(text) {
+    const lexer = new SqlLexer(text);
+    lexer.next();
+    if (!lexer.isWord('MODEL'))
+        return { kind: 'not-a-model' };
+    const lineOf = lineCounter(text);
+    const modelLine = lineOf(lexer.start);
+    lexer.next();
+    if (!lexer.isPunct('('))
+        return { kind: 'not-a-model' };
+    lexer.next();
+    let name;
+    let grain;
+    let grains;
+    while (lexer.kind() !== 'end' && !lexer.isPunct(')')) {
+        const key = lexer.kind() === 'word' ? lexer.upper() : '';
+        lexer.next();
+        if (key === 'NAME') {
+            const line = lineOf(lexer.start);
+            const parts = readName(lexer);
+            if (parts)
+                name = { line, parts };
+        }
+        else if (key === 'GRAIN') {
+            grain = readItems(lexer).flat();
+        }
+        else if (key === 'GRAINS') {
+            grains = readItems(lexer)[0];
+        }
+        skipValue(lexer);
+        if (lexer.isPunct(','))
+            lexer.next();
+    }
+    if (lexer.kind() === 'end') {
+        const { unterminated } = lexer;
+        if (!unterminated)
+            return { kind: 'unterminated', what: 'MODEL block', line: modelLine };
+        return { kind: 'unterminated', what: unterminated.what, line: lineOf(unterminated.offset) };
+    }
+    if (!name)
+        return { kind: 'no-name', line: modelLine };
+    return { kind: 'model', line: name.line, name: name.parts, pk: grain ?? grains ?? [] };
+}
+const opens = (lexer) => lexer.isPunct('(') || lexer.isPunct('[');
+const closes = (lexer) => lexer.isPunct(')') || lexer.isPunct(']');
+/**
+ * A property's value as a list of items, each the columns it names: `a` is [[a]],
+ * `(a, b)` is [[a], [b]], `((a, b), c)` and `([a, b], c)` are [[a, b], [c]].
+ */
+function readItems(lexer) {
+    if (!opens(lexer)) {
+        const column = lexer.identifier();
+        return column === undefined ? [] : [[column]];
+    }
+    const items = [];
+    lexer.next();
+    while (lexer.kind() !== 'end' && !closes(lexer)) {
+        if (opens(lexer)) {
+            items.push(readItems(lexer).map((columns) => columns[0]));
+        }
+        else {
+            const column = lexer.identifier();
+            if (column !== undefined)
+                items.push([column]);
+            lexer.next();
+        }
+        skipValue(lexer);
+        if (lexer.isPunct(','))
+            lexer.next();
+    }
+    if (closes(lexer))
+        lexer.next();
+    return items;
+}
+/** Skips the rest of a value: up to a `,` or a closing bracket at its own depth. */
+function skipValue(lexer) {
+    let depth = 0;
+    while (lexer.kind() !== 'end') {
+        if (opens(lexer))
+            depth++;
+        else if (closes(lexer)) {
+            if (depth === 0)
+                return;
+            depth--;
+        }
+        else if (depth === 0 && lexer.isPunct(','))
+            return;
+        lexer.next();
+    }
+}
+
+;// CONCATENATED MODULE: ./src/diffs/discover/discover.ts
+/**
+ * Discovery (docs/discovery.md): the diffs found in the pull request's changed files. The I/O
+ * shell around the pure readers: which listed files to read, reading them from the workspace,
+ * then naming, de-duplicating and validating what they declare, every problem at once.
+ *
+ * Nothing of a file's content reaches the log, the summary or Datafold but the table names
+ * and keys found: problems point at a file and line, never quote it.
+ */
+
+
+
+
+
+
+
+
+
+
+
+
+const DEFAULT_PATHS = {
+    sql: ['**/*.sql'],
+    sqlmesh: ['models/**/*.sql']
+};
+/** Files read at once: enough to overlap the reads, few enough to bound the memory (8 × 8 MiB). */
+const CONCURRENT_READS = 8;
+/** Discovered entries listed in the log one by one; the rest are counted. */
+const LOGGED_ENTRIES = 50;
+async function discoverDiffs(listing, workspace, options) {
+    const started = sinceStartMs();
+    if (listing.overCap !== undefined)
+        throw new ActionError(`The pull request changes ${listing.overCap} files and GitHub lists only the first ${FILE_LISTING_CAP}, so discovery cannot see the rest: split the pull request, or list its diffs in a file ("diffs") instead of "discover".`);
+    const patterns = options.paths.length > 0 ? options.paths : DEFAULT_PATHS[options.mode];
+    const matches = picomatch_default()(patterns, { dot: true });
+    const present = listing.files.filter((file) => file.status !== 'removed');
+    const candidates = present.filter((file) => matches(file.path)).map((file) => file.path);
+    const removed = listing.files.length - present.length;
+    info(`discover: ${options.mode}: ${candidates.length} of the ${listing.files.length} changed files match ${patterns.map((p) => `"${p}"`).join(', ')}${removed > 0 ? ` (${removed} removed, not read)` : ''}.`);
+    const root = await (0,external_node_fs_promises_namespaceObject.realpath)(workspace);
+    const outcomes = await mapConcurrently(candidates, CONCURRENT_READS, (file) => readOne(root, file, options.mode));
+    for (const { message, ...where } of outcomes.flatMap((outcome) => outcome.warnings))
+        warning(message, where);
+    const filesRead = outcomes.filter((outcome) => outcome.read).length;
+    if (filesRead === 0)
+        requireCheckout(candidates, outcomes);
+    const notModels = outcomes.filter((outcome) => outcome.notAModel).length;
+    if (notModels > 0)
+        notice(`Skipped ${notModels} changed ${notModels === 1 ? 'file' : 'files'} matching "discover-paths" that ${notModels === 1 ? 'holds' : 'hold'} no SQLMesh model (no MODEL (...) block first: macros, audits, Python models).`);
+    const discovered = nameAll(outcomes.flatMap((outcome) => outcome.declared), options.naming);
+    const bytes = outcomes.reduce((sum, outcome) => sum + outcome.bytes, 0);
+    core_debug(`Discovered ${discovered.entries.length} entries in ${filesRead} files (${bytes} bytes) in ${(sinceStartMs() - started).toFixed(1)} ms.`);
+    logEntries(discovered);
+    if (discovered.entries.length === 0)
+        notice(`Discovery found no table in the ${filesRead} changed ${filesRead === 1 ? 'file' : 'files'} it read: the diffs are [], which tells Datafold there is nothing to diff.`);
+    return { ...discovered, filesRead };
+}
+/** What discovery does with the inputs, for pull request `prNumber` of `repository`. */
+function discoveryOptions(inputs, mode, repository, prNumber) {
+    const { prodParams, prParams, prodTable, prTable } = inputs;
+    const naming = { prodParams, prParams, prodTable, prTable, prNumber };
+    if (mode === 'sqlmesh' && !prTable) {
+        const given = inputs.sqlmeshEnvironment;
+        naming.sqlmeshEnvironment = sqlmeshEnvironment(given, repository, prNumber);
+        info(`PR tables in SQLMesh's environment "${naming.sqlmeshEnvironment}"${given === '' ? `, the one SQLMesh's GitHub CI/CD bot creates for pull request #${prNumber}` : ''}.`);
+    }
+    return { mode, paths: inputs.discoverPaths, naming };
+}
+/** Reads and parses one changed file. */
+async function readOne(root, file, mode) {
+    const read = await readChangedFile(root, file);
+    if (read.kind === 'missing')
+        return {
+            read: false,
+            missing: true,
+            bytes: 0,
+            declared: [],
+            warnings: [
+                {
+                    message: `${file} is changed by the pull request but missing from the workspace; not read.`,
+                    file
+                }
+            ]
+        };
+    if (read.kind === 'skipped')
+        return {
+            read: false,
+            bytes: 0,
+            declared: [],
+            warnings: [{ message: `${file} ${read.why}; not read.`, file }]
+        };
+    const outcome = { read: true, bytes: read.bytes, declared: [], warnings: [] };
+    const unterminated = (what, line) => outcome.warnings.push({
+        message: `${file}:${line}: the ${what} that opens here never closes, so the rest of the file was not read as SQL.`,
+        file,
+        startLine: line
+    });
+    if (mode === 'sql') {
+        const reading = readSql(read.text);
+        outcome.declared = reading.tables.map((table) => ({ file, ...table }));
+        if (reading.unterminated)
+            unterminated(reading.unterminated.what, reading.unterminated.line);
+        return outcome;
+    }
+    const model = readSqlmeshModel(read.text);
+    if (model.kind === 'model')
+        outcome.declared = [{ file, line: model.line, name: model.name, pk: model.pk }];
+    else if (model.kind === 'not-a-model')
+        outcome.notAModel = true;
+    else if (model.kind === 'unterminated')
+        unterminated(model.what, model.line);
+    else
+        outcome.warnings.push({
+            message: `${file}:${model.line}: the MODEL block has no name, so its table is unknown; give it "name schema.table".`,
+            file,
+            startLine: model.line
+        });
+    return outcome;
+}
+/**
+ * When no file could be read and some were missing, the workspace is not the pull request's
+ * checkout: an error, since discovery would otherwise tell Datafold there is nothing to diff.
+ */
+function requireCheckout(candidates, outcomes) {
+    const missing = candidates.filter((_, i) => outcomes[i].missing);
+    if (missing.length === 0)
+        return;
+    const named = missing.slice(0, 3).map((file) => `"${file}"`);
+    const more = missing.length > 3 ? ` and ${missing.length - 3} more` : '';
+    throw new ActionError(`None of the ${candidates.length} changed files that match "discover-paths" could be read from the workspace (${named.join(', ')}${more} ${missing.length === 1 ? 'is' : 'are'} missing): check out the pull request first, with actions/checkout in this job before this step.`);
+}
+/**
+ * Names each declared table, keeps the first of each (prod, pr), and validates the entries
+ * as a diffs file's are; any problem fails the step at once, each at its file and line.
+ */
+function nameAll(declared, naming) {
+    const entries = [];
+    const sources = [];
+    const problems = [];
+    const seen = new Map();
+    for (const { file, line, name, pk } of declared) {
+        const named = nameTables(name, naming);
+        if ('problems' in named) {
+            for (const problem of named.problems)
+                problems.push({ message: `${file}:${line}: ${problem}`, file, startLine: line });
+            continue;
+        }
+        const key = JSON.stringify([named.prod, named.pr]);
+        const first = seen.get(key);
+        if (first) {
+            info(`${file}:${line}: ${named.prod} → ${named.pr} again (first in ${first.file}:${first.line}): diffed once.`);
+            continue;
+        }
+        seen.set(key, { file, line });
+        entries.push({ ...named, pk, include_columns: [], exclude_columns: [] });
+        sources.push({ file, line });
+    }
+    const { errors, warnings } = validated(entries, sources);
+    for (const { message, ...where } of capped(warnings, 'discovery', 'warning'))
+        warning(message, where);
+    problems.push(...errors);
+    if (problems.length > 0) {
+        const one = problems.length === 1;
+        throw new ActionError(`Discovery found ${one ? 'a problem' : `${problems.length} problems`}; nothing was sent to Datafold. Fix ${one ? 'it' : 'them'} and push again.`, capped(problems, 'discovery', 'problem'));
+    }
+    return { entries, sources };
+}
+/**
+ * The entries checked by the diffs file's own validator, so that the rules cannot drift: one
+ * entry per line of a JSON array, each problem placed back at the entry's source.
+ */
+function validated(entries, sources) {
+    const json = `[\n${entries.map((entry) => JSON.stringify(entry)).join(',\n')}\n]`;
+    const { errors, warnings } = validateDiffs(json);
+    const placed = (problem) => {
+        const i = problem.line - 2;
+        if (i < 0 || i >= entries.length)
+            return []; // the empty list: the notice says it
+        const { file, line } = sources[i];
+        const message = problem.message.replace(/^entry \d+: /, '');
+        return [{ message: `${file}:${line}: ${entries[i].prod}: ${message}`, file, startLine: line }];
+    };
+    return { errors: errors.flatMap(placed), warnings: warnings.flatMap(placed) };
+}
+function logEntries({ entries, sources }) {
+    entries.slice(0, LOGGED_ENTRIES).forEach(({ prod, pr, pk }, i) => {
+        const key = pk === null || pk.length === 0 ? 'no primary key' : `pk ${pk.join(', ')}`;
+        info(`${sources[i].file}:${sources[i].line}: ${prod} → ${pr} (${key})`);
+    });
+    if (entries.length > LOGGED_ENTRIES)
+        info(`… and ${entries.length - LOGGED_ENTRIES} more (the "diffs" output has them all).`);
+}
+
 ;// CONCATENATED MODULE: ./src/diffs/load.ts
 
 
@@ -16007,10 +17647,8 @@ function findLineStarts(text) {
 
 
 
-const MIB = 1024 * 1024;
+
 const MAX_DIFFS_BYTES = 64 * MIB;
-/** GitHub shows only the first few annotations of a step; the rest are counted. */
-const MAX_ANNOTATIONS = 50;
 function diffsSource(inputs, workspace) {
     if (inputs.diffs === '')
         return { kind: 'inline', json: inputs.diffsJson };
@@ -16036,21 +17674,15 @@ async function loadDiffs(diffs) {
     info(`${name}: ${entries.length} diff ${entries.length === 1 ? 'entry' : 'entries'}.`);
     return entries;
 }
-/** The first MAX_ANNOTATIONS problems as annotations, then one that counts the rest. */
+/** Each problem as an annotation at its line and column, the first 50 of them. */
 function annotations(name, file, problems, kind) {
-    const shown = problems.slice(0, MAX_ANNOTATIONS).map((problem) => ({
+    const located = problems.map((problem) => ({
         message: formatProblem(name, problem),
         file,
         startLine: problem.line,
         startColumn: problem.column
     }));
-    const rest = problems.length - shown.length;
-    if (rest > 0) {
-        shown.push({
-            message: `${name}: ${rest} more ${rest === 1 ? kind : `${kind}s`} after these ${MAX_ANNOTATIONS} (${problems.length} in all), not shown one by one; fix these and run again to see the rest`
-        });
-    }
-    return shown;
+    return capped(located, name, kind);
 }
 async function readDiffsFile(relativePath, absolutePath) {
     let handle;
@@ -16068,11 +17700,11 @@ async function readDiffsFile(relativePath, absolutePath) {
             throw new ActionError(`The diffs file "${relativePath}" is ${kindOf(stats)}, not a regular file. Set "diffs" to the path of the JSON file an earlier step of the job writes.`);
         }
         if (stats.size > MAX_DIFFS_BYTES)
-            throw tooLarge(relativePath, stats.size);
+            throw load_tooLarge(relativePath, stats.size);
         const bytes = await readAtMost(handle, stats.size, MAX_DIFFS_BYTES);
         // It grew while it was read.
         if (bytes.length > MAX_DIFFS_BYTES)
-            throw tooLarge(relativePath, (await handle.stat()).size);
+            throw load_tooLarge(relativePath, (await handle.stat()).size);
         return bytes;
     }
     catch (error) {
@@ -16082,25 +17714,7 @@ async function readDiffsFile(relativePath, absolutePath) {
         await handle.close();
     }
 }
-/** Up to `limit` + 1 bytes: one past the limit tells the file is over it, whatever fstat said. */
-async function readAtMost(handle, size, limit) {
-    let buffer = Buffer.allocUnsafe(Math.min(size, limit) + 1);
-    let length = 0;
-    for (;;) {
-        const { bytesRead } = await handle.read(buffer, length, buffer.length - length, length);
-        if (bytesRead === 0)
-            return buffer.subarray(0, length);
-        length += bytesRead;
-        if (length > limit)
-            return buffer;
-        if (length === buffer.length) {
-            const grown = Buffer.allocUnsafe(Math.min(length * 2, limit + 1));
-            buffer.copy(grown);
-            buffer = grown;
-        }
-    }
-}
-function tooLarge(name, bytes) {
+function load_tooLarge(name, bytes) {
     // Rounded up, so a file just over the limit does not read as "64 MiB".
     const mib = Math.ceil((bytes / MIB) * 10) / 10;
     return new ActionError(`${name} is ${mib} MiB; the limit is ${MAX_DIFFS_BYTES / MIB} MiB. Submit fewer diffs, or leave out the tables that did not change.`);
@@ -16120,19 +17734,11 @@ function readError(relativePath, absolutePath, error) {
         ? `The diffs file "${relativePath}" does not exist (looked for ${absolutePath}). Generate it in an earlier step of the job, or fix the "diffs" path (relative to the workspace).`
         : `Cannot read the diffs file "${relativePath}" (${code ?? error.message}).`);
 }
-/** Byte-order marks of the encodings people save JSON in by mistake; UTF-32 LE before UTF-16 LE. */
-const FOREIGN_BOMS = [
-    [[0x00, 0x00, 0xfe, 0xff], 'UTF-32 (big-endian)'],
-    [[0xff, 0xfe, 0x00, 0x00], 'UTF-32 (little-endian)'],
-    [[0xfe, 0xff], 'UTF-16 (big-endian)'],
-    [[0xff, 0xfe], 'UTF-16 (little-endian)']
-];
 /** The file's text; anything but UTF-8 is refused (a UTF-8 BOM is left for the validator to skip). */
 function load_decode(name, bytes) {
-    for (const [bom, encoding] of FOREIGN_BOMS) {
-        if (bom.every((byte, i) => bytes[i] === byte)) {
-            throw new ActionError(`${name} is ${encoding} (it starts with a ${encoding} byte-order mark); save it as UTF-8. Windows PowerShell's > and Out-File write UTF-16 unless given -Encoding utf8.`);
-        }
+    const encoding = foreignEncoding(bytes);
+    if (encoding) {
+        throw new ActionError(`${name} is ${encoding} (it starts with a ${encoding} byte-order mark); save it as UTF-8. Windows PowerShell's > and Out-File write UTF-16 unless given -Encoding utf8.`);
     }
     const text = bytes.toString('utf8');
     if ((0,external_node_buffer_namespaceObject.isUtf8)(bytes))
@@ -16165,120 +17771,83 @@ function firstInvalidSequence(text, bytes) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/github/client.ts
-
-
-
-
+;// CONCATENATED MODULE: ./src/inputs/discovery.ts
 /**
- * Octokit for GITHUB_API_URL (GHES), through the runner's proxy, retrying 5xx answers, dropped
- * connections and rate limits as Datafold requests are retried. @actions/github parses the
- * event file as it loads, and throws a bare SyntaxError on a broken one: it is loaded on first
- * use, once readRunnerContext has checked that file and can say what is wrong with it.
+ * The inputs of discovery (docs/discovery.md), read into what discovery uses: `${key}` values
+ * as a Map (a key such as "constructor" finds nothing it was not given) and table templates
+ * as pieces, so that a misspelt placeholder fails before any request.
  */
-async function createGitHub(token, owner, repo) {
-    if (token === '') {
-        throw new ActionError('Input "github-token" is empty, and a GitHub API lookup is needed: leave it at its default (${{ github.token }}) or pass a token that can read pull requests.');
+
+const DISCOVER_MODES = ['sql', 'sqlmesh'];
+/** The parts of a table's name a template can use, and the pull request number. */
+const TEMPLATE_PLACEHOLDERS = ['name', 'catalog', 'schema', 'table', 'pr'];
+const discovery_PLACEHOLDER = /\{([^{}]*)\}/g;
+const PLACEHOLDERS_LISTED = TEMPLATE_PLACEHOLDERS.map((name) => `{${name}}`).join(', ');
+/** A template's pieces; undefined for an empty value (the mode's default). */
+const tableTemplate = pipe(schemas_string(), transform((text, ctx) => {
+    if (text === '')
+        return undefined;
+    const pieces = [];
+    const unknown = [];
+    let at = 0;
+    for (const match of text.matchAll(discovery_PLACEHOLDER)) {
+        if (match.index > at)
+            pieces.push(text.slice(at, match.index));
+        const name = match[1];
+        if (TEMPLATE_PLACEHOLDERS.includes(name))
+            pieces.push({ placeholder: name });
+        else
+            unknown.push(match[0]);
+        at = match.index + match[0].length;
     }
-    const { getOctokit } = await __nccwpck_require__.e(/* import() */ 413).then(__nccwpck_require__.bind(__nccwpck_require__, 413));
-    const octokit = getOctokit(token, { request: { fetch: transportFetch() } });
-    const policy = retryPolicy();
-    octokit.hook.wrap('request', async (request, options) => {
-        try {
-            return await withRetries('GitHub', policy, async () => {
-                try {
-                    const response = await request(options);
-                    core_debug(`GitHub: ${options.method} ${options.url} answered ${response.status}.`);
-                    return response;
-                }
-                catch (error) {
-                    core_debug(`GitHub: ${options.method} ${options.url} failed: ${errorMessage(error)}`);
-                    throw retryable(error, options.method, policy) ?? error;
-                }
-            });
-        }
-        catch (error) {
-            throw error instanceof Retryable ? error.cause : error;
-        }
+    if (at < text.length)
+        pieces.push(text.slice(at));
+    const namesTable = pieces.some((piece) => typeof piece !== 'string' && ['name', 'table'].includes(piece.placeholder));
+    if (unknown.length === 0 && namesTable)
+        return { text, pieces };
+    ctx.issues.push({
+        code: 'custom',
+        input: text,
+        message: unknown.length > 0
+            ? `"${text}" is not valid: ${unknown.join(', ')} ${unknown.length === 1 ? 'is not a placeholder' : 'are not placeholders'}; use ${PLACEHOLDERS_LISTED}`
+            : `"${text}" is not valid: it does not name the table; use {name} or {table} in it, e.g. {schema}_pr_{pr}.{table}`
     });
-    return { octokit, owner, repo };
-}
-/** Octokit reports a request that got no answer as status 500: its cause tells them apart. */
-function transportFailure(error) {
-    const { cause } = error;
-    return cause instanceof TransportError ? cause : undefined;
-}
-/** A primary or secondary rate limit that stopped the request, and how long it lasts. */
-function rateLimit(error) {
-    const { status, response } = error;
-    const headers = response?.headers ?? {};
-    if (status !== 403 && status !== 429)
-        return undefined;
-    if (headers['retry-after'] !== undefined)
-        return { name: "GitHub's secondary rate limit", waitMs: retryAfterMs(headers['retry-after']) };
-    const reset = Number(headers['x-ratelimit-reset']);
-    if (headers['x-ratelimit-remaining'] === '0')
-        return {
-            name: "GitHub's API rate limit for this token",
-            waitMs: reset > 0 ? Math.max(reset * 1000 - Date.now(), 0) : undefined
-        };
-    return undefined;
-}
-/**
- * A failed GitHub request worth another attempt, by the shared verdict; a rate limit only
- * when it lifts within the longest wait (a longer one fails now, with the reason).
- */
-function retryable(error, method, policy) {
-    const transport = transportFailure(error);
-    if (transport !== undefined)
-        return verdict(method, transport.failure) === 'resend'
-            ? new Retryable(transport.message, error)
-            : undefined;
-    const limit = rateLimit(error);
-    if (limit !== undefined)
-        return (limit.waitMs ?? Infinity) <= policy.maxWaitMs
-            ? new Retryable(limit.name, error, limit.waitMs)
-            : undefined;
-    const { status, response } = error;
-    if (status === undefined || verdict(method, status) !== 'resend')
-        return undefined;
-    return new Retryable(`HTTP ${status}`, error, retryAfterMs(response?.headers?.['retry-after']));
-}
-/** Explains a failed GitHub request, naming the workflow permission it needs. */
-function gitHubError(error, what, permission) {
-    const transport = transportFailure(error);
-    if (transport !== undefined)
-        return new ActionError(`GitHub request failed while ${what}: ${transport.message}.`);
-    const limit = rateLimit(error);
-    if (limit !== undefined) {
-        const until = limit.waitMs === undefined
-            ? ''
-            : ` until ${new Date(Date.now() + limit.waitMs).toISOString()}`;
-        return new ActionError(`${limit.name} stopped ${what}${until}. Re-run the job after that, or pass a "github-token" with a higher limit.`);
+    return NEVER;
+}));
+const PARAMS_EXAMPLE = 'e.g. {"target_schema": "pr_42"}';
+/** `${key}` values from a JSON object of strings; empty: none. */
+const jsonParams = pipe(schemas_string(), transform((text, ctx) => {
+    if (text === '')
+        return new Map();
+    let value;
+    try {
+        value = JSON.parse(text);
     }
-    const { status } = error;
-    const detail = error instanceof Error ? error.message : String(error);
-    if (status === 401) {
-        return new ActionError(`GitHub rejected the token while ${what} (401): check the "github-token" input.`);
+    catch {
+        value = undefined;
     }
-    if (status === 403 || status === 404) {
-        // GitHub answers 404, not 403, for what a token may not see.
-        const check = status === 404
-            ? 'If it exists, the token may lack a permission'
-            : 'The token may lack a permission';
-        return new ActionError(`GitHub answered ${status} while ${what}: ${detail}. ${check}: add "permissions: ${permission}" to the job (or pass a "github-token" that has it).`);
-    }
-    return new ActionError(`GitHub request failed while ${what}${status ? ` (${status})` : ''}: ${detail}`);
-}
-/** Creates the client on first use only, once. */
-function lazyGitHub(token, owner, repo) {
-    let client;
-    return () => (client ??= createGitHub(token, owner, repo));
-}
+    const refuse = (why) => {
+        ctx.issues.push({
+            code: 'custom',
+            input: text,
+            message: `${why}: use a JSON object of strings, ${PARAMS_EXAMPLE}`
+        });
+        return NEVER;
+    };
+    if (typeof value !== 'object' || value === null || Array.isArray(value))
+        return refuse(`"${text}" is not valid`);
+    const notText = Object.entries(value).filter(([, item]) => typeof item !== 'string');
+    if (notText.length > 0)
+        return refuse(notText
+            .map(([key, item]) => `the value of "${key}" is ${JSON.stringify(item)}, not a string`)
+            .join('; '));
+    return new Map(Object.entries(value));
+}));
 
 ;// CONCATENATED MODULE: ./src/inputs/inputs.ts
 
 // zod's functional build: lighter than the chained API, and enough for these schemas.
+
 
 
 
@@ -16309,7 +17878,7 @@ function converted(convert, accepted, shown = (value) => value) {
 }
 const inputs_text = schemas_string();
 /** Decimal digits only: `Number()` would also take "0x10", "1e2" and "Infinity". */
-function positiveInteger(value) {
+function inputs_positiveInteger(value) {
     const number = Number(value);
     return /^\d+$/.test(value) && number > 0 && Number.isSafeInteger(number) ? number : REFUSED;
 }
@@ -16383,13 +17952,23 @@ const INPUTS = {
     }),
     'ci-config-id': declare({
         required: true,
-        schema: converted(positiveInteger, "use the CI config ID from Datafold's CI settings page, e.g. 123")
+        schema: converted(inputs_positiveInteger, "use the CI config ID from Datafold's CI settings page, e.g. 123")
     }),
     diffs: declare({ schema: inputs_text }),
     // JSON as written: its whitespace is the user's.
     'diffs-json': declare({ schema: inputs_text, trim: false }),
+    discover: declare({
+        schema: converted(inputs_optional((value) => DISCOVER_MODES.includes(value) ? value : REFUSED), 'use sql or sqlmesh, or leave it empty')
+    }),
+    // Globs read as "base-branch" reads them; empty: the mode's default.
+    'discover-paths': declare({ schema: items(/[,\n]/) }),
+    'prod-params': declare({ schema: jsonParams }),
+    'pr-params': declare({ schema: jsonParams }),
+    'prod-table': declare({ schema: tableTemplate }),
+    'pr-table': declare({ schema: tableTemplate }),
+    'sqlmesh-environment': declare({ schema: inputs_text }),
     'pr-number': declare({
-        schema: converted(inputs_optional(positiveInteger), 'use a pull request number such as 42, or leave it empty to infer it')
+        schema: converted(inputs_optional(inputs_positiveInteger), 'use a pull request number such as 42, or leave it empty to infer it')
     }),
     'github-token': declare({ schema: inputs_text, default: '${{ github.token }}' }),
     'skip-marker': declare({ schema: inputs_text, default: 'datafold-skip-ci' }),
@@ -16398,7 +17977,7 @@ const INPUTS = {
     // Patterns as written: their own rules say what leading and trailing spaces mean.
     'files-to-ignore': declare({ schema: items(/\r?\n/, false), trim: false }),
     'diff-threshold': declare({
-        schema: converted(inputs_optional(positiveInteger), 'use a positive whole number of diff entries, or leave it empty')
+        schema: converted(inputs_optional(inputs_positiveInteger), 'use a positive whole number of diff entries, or leave it empty')
     }),
     'on-missing-run': declare({
         default: 'warn',
@@ -16457,12 +18036,7 @@ function secretProblem(value, what, fix) {
  * object refinements once a field has failed).
  */
 function combinationProblems(raw) {
-    const problems = [];
-    if ((raw.diffs === '') === (raw['diffs-json'] === '')) {
-        problems.push(raw.diffs === ''
-            ? 'Input "diffs": set "diffs" to the path of your diffs file (or "diffs-json" to the diffs as JSON text)'
-            : 'Input "diffs": set only one of "diffs" and "diffs-json", not both');
-    }
+    const problems = [...diffsSourceProblems(raw), ...discoveryProblems(raw)];
     // A dry run sends nothing to Datafold, so it needs no key.
     if (raw['api-key'] === '' && !TRUE_VALUES.includes(raw['dry-run'])) {
         problems.push('Input "api-key": no Datafold API key: set "api-key: ${{ secrets.DATAFOLD_API_KEY }}" (or the DATAFOLD_API_KEY environment variable). ' +
@@ -16481,6 +18055,42 @@ function combinationProblems(raw) {
     if (!failOnSet && TRUE_VALUES.includes(raw['fail-fast'])) {
         problems.push('Input "fail-fast": it fails the step as soon as a finished diff trips "fail-on", and "fail-on" is not set: set "fail-on" (with "wait: true") too, or remove "fail-fast"');
     }
+    return problems;
+}
+/** Exactly one of "diffs", "diffs-json" and "discover". */
+function diffsSourceProblems(raw) {
+    const given = ['diffs', 'diffs-json', 'discover'].filter((name) => raw[name] !== '');
+    if (given.length === 1)
+        return [];
+    if (given.length === 0)
+        return [
+            'Input "diffs": set "diffs" to the path of your diffs file (or "diffs-json" to the diffs as JSON text)'
+        ];
+    if (!given.includes('discover'))
+        return ['Input "diffs": set only one of "diffs" and "diffs-json", not both'];
+    return [
+        `Input "discover": set only one of ${given.map((name) => `"${name}"`).join(' and ')}: "discover" finds the diffs in the changed files, "diffs" and "diffs-json" give them`
+    ];
+}
+/** The inputs that only discovery reads, each with the modes that read it. */
+const DISCOVERY_ONLY = [
+    ['discover-paths', DISCOVER_MODES],
+    ['prod-params', DISCOVER_MODES],
+    ['pr-params', DISCOVER_MODES],
+    ['prod-table', DISCOVER_MODES],
+    ['pr-table', DISCOVER_MODES],
+    ['sqlmesh-environment', ['sqlmesh']]
+];
+function discoveryProblems(raw) {
+    const mode = raw.discover;
+    const problems = DISCOVERY_ONLY.filter(([name, modes]) => raw[name].trim() !== '' && !modes.includes(mode)).map(([name, modes]) => {
+        const now = mode === '' ? '' : ` (not "discover: ${mode}")`;
+        const fix = mode === '' ? `set "discover" too, or remove "${name}"` : `remove "${name}"`;
+        return `Input "${name}": it is read only with "discover: ${modes.join(' or ')}"${now}: ${fix}`;
+    });
+    // Without either, every PR table would be named as its production table.
+    if (mode === 'sql' && raw['pr-params'].trim() === '' && raw['pr-table'].trim() === '')
+        problems.push('Input "pr-params": with "discover: sql", set "pr-params" (the values of the ${…} placeholders for the PR tables, e.g. {"target_schema": "pr_42"}) or "pr-table" (a template such as {schema}_pr_{pr}.{table}): without either, each PR table would be the production table');
     return problems;
 }
 /** The credentials a host URL carries, decoded as they would be sent. */
@@ -16535,56 +18145,6 @@ function parseInputs(raw) {
             : `${problems.length} inputs are invalid:\n${problems.join('\n')}`);
     }
     return Object.fromEntries(Object.entries(result.data).map(([name, value]) => [camel(name), value]));
-}
-
-;// CONCATENATED MODULE: ./src/github/pull.ts
-/** A pull request object as GitHub's REST API and its webhooks shape it, read defensively. */
-function pull_object(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value)
-        ? value
-        : undefined;
-}
-function pull_string(value) {
-    return typeof value === 'string' && value !== '' ? value : undefined;
-}
-function pull_positiveInteger(value) {
-    return typeof value === 'number' && Number.isSafeInteger(value) && value > 0 ? value : undefined;
-}
-function count(value) {
-    return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? value : undefined;
-}
-/** Facts from a pull request object as GitHub's REST API and webhooks shape it; undefined without a number. */
-function factsFromPull(value, live) {
-    const pull = pull_object(value);
-    const number = pull_positiveInteger(pull?.number);
-    if (!pull || number === undefined)
-        return undefined;
-    const head = pull_object(pull.head);
-    const base = pull_object(pull.base);
-    return {
-        number,
-        headSha: pull_string(head?.sha),
-        headRef: pull_string(head?.ref),
-        baseSha: pull_string(base?.sha),
-        baseRef: pull_string(base?.ref),
-        labels: live ? labelNames(pull.labels) : undefined,
-        changedFiles: count(pull.changed_files)
-    };
-}
-/** The names of a list of labels; undefined when it is no list or a label has no name. */
-function labelNames(value) {
-    if (!Array.isArray(value))
-        return undefined;
-    const names = value.map((label) => pull_string(pull_object(label)?.name));
-    // A wrong-shaped list is no answer to rule on, not a shorter one.
-    return names.every((name) => name !== undefined) ? names : undefined;
-}
-
-;// CONCATENATED MODULE: ./src/github/unexpected-answer.ts
-
-/** A GitHub answer of the wrong shape: a proxy or server that is not GitHub's API answered. */
-function unexpectedAnswer(request, problem) {
-    return new ActionError(`GitHub's answer to ${request} ${problem}, which GitHub's API never sends: check that GITHUB_API_URL points at GitHub's API (on GHES, https://<host>/api/v3) and that no proxy rewrites its answers.`);
 }
 
 ;// CONCATENATED MODULE: ./src/github/list-pulls-for-commit.ts
@@ -16655,7 +18215,7 @@ function commitTarget(sha, commitMessage, reason) {
 }
 function fromIssueComment(payload) {
     const issue = pull_object(payload.issue);
-    const number = pull_positiveInteger(issue?.number);
+    const number = positiveInteger(issue?.number);
     if (!issue?.pull_request || number === undefined) {
         return { kind: 'none', reason: 'the comment is on an issue, not on a pull request' };
     }
@@ -16664,7 +18224,7 @@ function fromIssueComment(payload) {
 function fromMergeGroup(payload) {
     const group = pull_object(payload.merge_group);
     const headRef = pull_string(group?.head_ref) ?? '';
-    const number = pull_positiveInteger(Number(/\/pr-(\d+)-[^/]*$/.exec(headRef)?.[1]));
+    const number = positiveInteger(Number(/\/pr-(\d+)-[^/]*$/.exec(headRef)?.[1]));
     if (number === undefined) {
         return { kind: 'none', reason: `the merge queue ref "${headRef}" names no pull request` };
     }
@@ -16695,167 +18255,6 @@ function fromPush(payload, runnerSha) {
 function choosePullForCommit(pulls, sha) {
     const open = pulls.filter((pull) => pull.open);
     return (open.find((pull) => pull.facts.headSha === sha) ?? open[0])?.facts;
-}
-
-;// CONCATENATED MODULE: ./src/github/get-commit-message.ts
-
-
-/** GET /repos/{owner}/{repo}/commits/{sha}: for when the commit is not in the local checkout. */
-async function getCommitMessage(github, sha) {
-    const { owner, repo } = github;
-    let data;
-    try {
-        ({ data } = await github.octokit.rest.repos.getCommit({ owner, repo, ref: sha }));
-    }
-    catch (error) {
-        throw gitHubError(error, `reading the message of commit ${sha}`, 'contents: read');
-    }
-    const message = data?.commit?.message;
-    if (typeof message !== 'string')
-        throw unexpectedAnswer(`GET /repos/${owner}/${repo}/commits/${sha}`, 'has no commit.message');
-    return message;
-}
-
-;// CONCATENATED MODULE: ./src/github/get-pull.ts
-
-
-
-/** GET /repos/{owner}/{repo}/pulls/{n}: labels, branches, head SHA and file count in one request. */
-async function getPull(github, number) {
-    const { owner, repo } = github;
-    let data;
-    try {
-        ({ data } = await github.octokit.rest.pulls.get({ owner, repo, pull_number: number }));
-    }
-    catch (error) {
-        throw gitHubError(error, `reading pull request #${number} of ${owner}/${repo}`, 'pull-requests: read');
-    }
-    const facts = factsFromPull(data, true);
-    // The rules read these; GitHub sends every one of them for every pull request.
-    const missing = Object.entries({
-        number: facts?.number,
-        'head.sha': facts?.headSha,
-        'base.ref': facts?.baseRef,
-        labels: facts?.labels,
-        changed_files: facts?.changedFiles
-    }).flatMap(([field, value]) => (value === undefined ? [field] : []));
-    if (!facts || missing.length > 0)
-        throw unexpectedAnswer(`GET /repos/${owner}/${repo}/pulls/${number}`, `has no ${missing.join(', ')}`);
-    return facts;
-}
-
-;// CONCATENATED MODULE: ./src/pull-request/commit-message.ts
-
-const SHA = /^[0-9a-f]{7,64}$/i;
-const GIT_TIMEOUT_MS = 10_000;
-/**
- * The message of a commit from the local checkout; undefined when git cannot give it in time:
- * the object is missing (a depth-1 checkout of the merge commit lacks the pull request's
- * head), the workspace is no repository, or git is not installed.
- */
-async function readLocalCommitMessage(sha, cwd) {
-    // The SHA comes from an event payload: only a hex name reaches git's command line.
-    if (!SHA.test(sha))
-        return undefined;
-    const git = getExecOutput('git', ['log', '-1', '--format=%B', sha, '--'], {
-        cwd,
-        // A missing object must fail fast, not prompt for credentials or fetch it lazily.
-        env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_NO_LAZY_FETCH: '1' },
-        // Neither the command line nor git's complaints about a missing object belong in the log.
-        silent: true,
-        ignoreReturnCode: true
-    }).then(({ exitCode, stdout }) => (exitCode === 0 ? stdout.replace(/\n+$/, '') : undefined), () => undefined);
-    // @actions/exec cannot kill the child: past the deadline the API answers instead (the step
-    // still ends only once git does; the variables above remove the known ways for it to hang).
-    let timer;
-    const late = new Promise((resolve) => {
-        timer = setTimeout(() => resolve(undefined), GIT_TIMEOUT_MS);
-    });
-    try {
-        return await Promise.race([git, late]);
-    }
-    finally {
-        clearTimeout(timer);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/pull-request/facts.ts
-
-
-
-
-
-/**
- * The pull request the run is for. It holds every fact known about it, from the event and from
- * GitHub, and asks GitHub only for a fact someone needs that is not known yet, each question at
- * most once. Answers may be started before anyone waits for them: a failure then surfaces where
- * one does.
- */
-class PullRequest {
-    github;
-    workspace;
-    #facts;
-    #pull;
-    #message;
-    constructor(facts, 
-    /** The GitHub client, created on first use. */
-    github, workspace) {
-        this.github = github;
-        this.workspace = workspace;
-        this.#facts = facts;
-    }
-    get number() {
-        return this.#facts.number;
-    }
-    /** What is known now; asks nothing. */
-    get facts() {
-        return this.#facts;
-    }
-    /** The facts with `names` known: one GET /pulls/{n} fills in what is missing. */
-    async need(...names) {
-        if (names.some((name) => this.#facts[name] === undefined))
-            await this.#readPull();
-        return this.#facts;
-    }
-    /** The head commit, which the caller cannot do without: `what` says what for. */
-    async headSha(what) {
-        const { headSha } = await this.need('headSha');
-        if (headSha === undefined)
-            throw new ActionError(`The pull request head commit is unknown, so ${what}.`);
-        return headSha;
-    }
-    /**
-     * The head commit's message: the event's, else from the local checkout (git), else
-     * GET /commits/{sha}. Git starts as soon as the head commit is known.
-     */
-    commitMessage() {
-        const known = this.#facts.commitMessage;
-        if (known !== undefined)
-            return Promise.resolve(known);
-        return (this.#message ??= started(this.headSha('the skip marker cannot be checked').then(async (sha) => {
-            const local = await readLocalCommitMessage(sha, this.workspace);
-            if (local === undefined)
-                return getCommitMessage(await this.github(), sha);
-            core_debug(`Read the message of ${sha} from the local checkout.`);
-            return local;
-        })));
-    }
-    #readPull() {
-        return (this.#pull ??= started(this.#mergeLive()));
-    }
-    async #mergeLive() {
-        const live = await getPull(await this.github(), this.number);
-        // The event's own SHAs and branches win: they describe the commit this run checked out.
-        this.#facts = { ...live, ...known(this.#facts) };
-    }
-}
-function known(facts) {
-    return Object.fromEntries(Object.entries(facts).filter(([, value]) => value !== undefined));
-}
-/** Marks a promise as handled, so one that fails before it is awaited does not end the process. */
-function started(promise) {
-    promise.catch(() => undefined);
-    return promise;
 }
 
 ;// CONCATENATED MODULE: ./src/pull-request/find.ts
@@ -17045,9 +18444,6 @@ function characterSet(members) {
     return `[${negated ? '^' : ''}${literal}]`;
 }
 
-// EXTERNAL MODULE: ./node_modules/picomatch/index.js
-var picomatch = __nccwpck_require__(6);
-var picomatch_default = /*#__PURE__*/__nccwpck_require__.n(picomatch);
 ;// CONCATENATED MODULE: ./src/rules/rules.ts
 
 
@@ -17117,108 +18513,6 @@ function thresholdSkip(diffCount, threshold) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/github/list-pull-files.ts
-
-
-/** GitHub's largest page. */
-const FILES_PER_PAGE = 100;
-/** One page of GET /repos/{owner}/{repo}/pulls/{n}/files. */
-async function listPullFilesPage(github, number, page) {
-    const { owner, repo } = github;
-    let response;
-    try {
-        response = await github.octokit.rest.pulls.listFiles({
-            owner,
-            repo,
-            pull_number: number,
-            per_page: FILES_PER_PAGE,
-            ...(page > 1 ? { page } : {})
-        });
-    }
-    catch (error) {
-        throw gitHubError(error, `listing the files of pull request #${number}`, 'pull-requests: read');
-    }
-    const request = `GET /repos/${owner}/${repo}/pulls/${number}/files${page > 1 ? ` (page ${page})` : ''}`;
-    const files = response.data;
-    if (!Array.isArray(files))
-        throw unexpectedAnswer(request, 'is not a list of files');
-    const paths = files.flatMap((file) => {
-        if (typeof file?.filename !== 'string' || file.filename === '')
-            throw unexpectedAnswer(request, 'lists a file with no filename');
-        return typeof file.previous_filename === 'string'
-            ? [file.previous_filename, file.filename]
-            : [file.filename];
-    });
-    return { paths, more: /\brel="next"/.test(response.headers.link ?? '') };
-}
-
-;// CONCATENATED MODULE: ./src/pull-request/changed-files.ts
-
-
-
-/** GitHub's pull request files endpoint lists no more than this. */
-const FILE_LISTING_CAP = 3000;
-/**
- * The changed files, listed only as far as they decide: page 1, then every page left at once,
- * their count known from `changed_files` (the event's, or GET /pulls/{n}'s, asked while page 1
- * is on its way); the listing stops at the first file that is not ignored. At most 29 requests
- * run together, a third of what GitHub allows at once.
- */
-async function changedFilesUntilNotIgnored(pr, isIgnored) {
-    const { number, changedFiles } = pr.facts;
-    if (changedFiles !== undefined && changedFiles > FILE_LISTING_CAP)
-        return tooManyFiles(changedFiles);
-    const fileCount = changedFiles ?? started(pr.need('changedFiles').then((f) => f.changedFiles));
-    const github = await pr.github();
-    const page = (n) => listPullFilesPage(github, number, n);
-    const first = await page(1);
-    const paths = [];
-    let notIgnored;
-    /** Takes a page in; true when it shows a changed file that is not ignored, which decides. */
-    const decides = (files) => {
-        paths.push(...files.paths);
-        notIgnored ??= files.paths.find((path) => !isIgnored(path));
-        return notIgnored !== undefined;
-    };
-    // A copy: pages still on their way when one decided arrive after the return.
-    const stopped = () => ({ paths: [...paths], notIgnored, complete: false });
-    if (decides(first))
-        return stopped();
-    let last = first;
-    let at = 1;
-    if (first.more) {
-        const total = (await fileCount) ?? 0;
-        if (total > FILE_LISTING_CAP)
-            return tooManyFiles(total);
-        const rest = Array.from({ length: Math.ceil(total / FILES_PER_PAGE) - 1 }, (_, i) => page(i + 2));
-        if (await anyTrue(rest.map((listing) => listing.then(decides))))
-            return stopped();
-        if (rest.length > 0)
-            [last, at] = [await rest[rest.length - 1], rest.length + 1];
-    }
-    // A count older than the listing (commits pushed since the event): the rest page by page.
-    while (last.more && at < FILE_LISTING_CAP / FILES_PER_PAGE) {
-        last = await page(++at);
-        if (decides(last))
-            return stopped();
-    }
-    return { paths, complete: true };
-}
-/** True as soon as one check is; false once every one has said no. */
-function anyTrue(checks) {
-    return new Promise((resolve, reject) => {
-        let left = checks.length;
-        if (left === 0)
-            resolve(false);
-        for (const check of checks)
-            check.then((yes) => (yes || --left === 0 ? resolve(yes) : undefined), reject);
-    });
-}
-function tooManyFiles(changedFiles) {
-    notice(`The pull request changes ${changedFiles} files and GitHub lists only the first ${FILE_LISTING_CAP}: "files-to-ignore" cannot rule the rest out, so it does not skip the pull request.`);
-    return { paths: [], complete: false };
-}
-
 ;// CONCATENATED MODULE: ./src/pull-request/rule-facts.ts
 
 
@@ -17226,9 +18520,11 @@ function tooManyFiles(changedFiles) {
 /**
  * Reads what the enabled rules need, concurrently, and nothing else. The "files-to-ignore"
  * patterns are compiled before anything is asked, so that an invalid one fails the run with no
- * request made for it, whatever the files.
+ * request made for it, whatever the files. `everyChangedFile`, when discovery lists every
+ * changed file anyway, is the listing "files-to-ignore" rules on; without it, the listing
+ * stops at the first file that is not ignored.
  */
-async function gatherRuleFacts(pr, rules) {
+async function gatherRuleFacts(pr, rules, everyChangedFile) {
     const needs = factsNeeded(rules);
     const isIgnored = needs.changedFiles ? ignoredFilesMatcher(rules.filesToIgnore) : undefined;
     const fromPull = [];
@@ -17236,10 +18532,13 @@ async function gatherRuleFacts(pr, rules) {
         fromPull.push('labels');
     if (needs.baseRef)
         fromPull.push('baseRef');
+    const listing = isIgnored
+        ? (everyChangedFile?.() ?? listChangedFiles(pr, notIgnored(isIgnored)))
+        : undefined;
     const [facts, commitMessage, changedFiles] = await Promise.all([
         pr.need(...fromPull),
         needs.commitMessage ? pr.commitMessage() : undefined,
-        isIgnored ? changedFilesUntilNotIgnored(pr, isIgnored) : undefined
+        isIgnored && listing?.then((listed) => filesForRules(listed, isIgnored))
     ]);
     return { commitMessage, labels: facts.labels, baseRef: facts.baseRef, changedFiles };
 }
@@ -17780,6 +19079,8 @@ async function setOutputs(outcome) {
         submitted: String(outcome.submitted),
         'skipped-reason': text(outcome.skip?.reason),
         'diff-count': text(outcome.entries?.length),
+        // As submitted (or, with dry-run, as it would be): normalised, whichever way given.
+        diffs: outcome.entries ? JSON.stringify(outcome.entries) : '',
         'ci-run-id': text(outcome.ciRunId),
         'run-id': text(outcome.runId),
         'run-status': text(outcome.runStatus),
@@ -17802,6 +19103,63 @@ function decision(outcome) {
     if (outcome.answerLost)
         return `⚠️ <strong>Not confirmed</strong>: Datafold's answer to the submission was lost; the CI run followed ended <strong>${html_escape(outcome.runStatus ?? '')}</strong>.`;
     return '⚠️ <strong>Not submitted</strong>: Datafold had no CI run waiting for this pull request.';
+}
+/** An empty cell would collapse the table row in core.summary's HTML. */
+const cell = (items) => items === null ? '<em>null</em>' : items.length === 0 ? '–' : html_escape(cutList(items));
+/** The diffs given (a file, inline JSON), the first SUMMARY_ROWS of them. */
+function addDiffsTable(outcome) {
+    const entries = outcome.entries ?? [];
+    if (entries.length === 0)
+        return;
+    // A skip, a failure or a lost answer leaves them unsent, or unconfirmed.
+    summary_summary.addHeading(outcome.submitted ? 'Diffs submitted' : 'Diffs', 3).addTable([
+        [
+            { data: 'prod', header: true },
+            { data: 'pr', header: true },
+            { data: 'pk', header: true },
+            { data: 'include_columns', header: true },
+            { data: 'exclude_columns', header: true }
+        ],
+        ...entries
+            .slice(0, SUMMARY_ROWS)
+            .map((entry) => [
+            html_escape(entry.prod),
+            html_escape(entry.pr),
+            cell(entry.pk),
+            cell(entry.include_columns),
+            cell(entry.exclude_columns)
+        ])
+    ]);
+    if (entries.length > SUMMARY_ROWS)
+        summary_summary.addRaw(`<p>… and ${entries.length - SUMMARY_ROWS} more of ${entries.length} diffs.</p>`, true);
+}
+/** The discovered diffs, each with the file and line it came from, the first SUMMARY_ROWS. */
+function addDiscoveredTable({ entries, sources, filesRead }) {
+    const files = `${filesRead} changed ${filesRead === 1 ? 'file' : 'files'} read`;
+    const found = entries.length === 0
+        ? 'No table'
+        : `${entries.length} ${entries.length === 1 ? 'table' : 'tables'}`;
+    summary_summary.addHeading('Discovered', 3).addRaw(`<p>${found} in the ${files}.</p>`, true);
+    if (entries.length === 0)
+        return;
+    summary_summary.addTable([
+        [
+            { data: 'prod', header: true },
+            { data: 'pr', header: true },
+            { data: 'pk', header: true },
+            { data: 'from', header: true }
+        ],
+        ...entries
+            .slice(0, SUMMARY_ROWS)
+            .map((entry, i) => [
+            html_escape(entry.prod),
+            html_escape(entry.pr),
+            cell(entry.pk),
+            `<code>${html_escape(sources[i].file)}:${sources[i].line}</code>`
+        ])
+    ]);
+    if (entries.length > SUMMARY_ROWS)
+        summary_summary.addRaw(`<p>… and ${entries.length - SUMMARY_ROWS} more of ${entries.length} diffs (the <code>diffs</code> output has them all).</p>`, true);
 }
 /**
  * The job summary: the decision, the pull request, Datafold's ids and the diffs, appended to
@@ -17838,33 +19196,10 @@ async function writeSummary(outcome) {
         facts.push(`Datafold run: <code>${outcome.runId}</code>`);
     if (facts.length > 0)
         summary.addList(facts);
-    const entries = outcome.entries ?? [];
-    if (entries.length > 0) {
-        // An empty cell would collapse the table row in core.summary's HTML.
-        const cell = (items) => items === null ? '<em>null</em>' : items.length === 0 ? '–' : html_escape(cutList(items));
-        // A skip, a failure or a lost answer leaves them unsent, or unconfirmed.
-        summary.addHeading(outcome.submitted ? 'Diffs submitted' : 'Diffs', 3).addTable([
-            [
-                { data: 'prod', header: true },
-                { data: 'pr', header: true },
-                { data: 'pk', header: true },
-                { data: 'include_columns', header: true },
-                { data: 'exclude_columns', header: true }
-            ],
-            ...entries
-                .slice(0, SUMMARY_ROWS)
-                .map((entry) => [
-                html_escape(entry.prod),
-                html_escape(entry.pr),
-                cell(entry.pk),
-                cell(entry.include_columns),
-                cell(entry.exclude_columns)
-            ])
-        ]);
-        if (entries.length > SUMMARY_ROWS) {
-            summary.addRaw(`<p>… and ${entries.length - SUMMARY_ROWS} more of ${entries.length} diffs.</p>`, true);
-        }
-    }
+    if (outcome.discovered)
+        addDiscoveredTable(outcome.discovered);
+    else
+        addDiffsTable(outcome);
     const text = redact(summary.stringify());
     summary.emptyBuffer();
     await (0,external_node_fs_promises_namespaceObject.appendFile)(file, text, 'utf8');
@@ -18222,6 +19557,9 @@ function readPayload(eventPath) {
 
 
 
+
+
+
 /** The pipeline: inputs → pull request → rules → diffs → submit (→ wait → results) → report. */
 async function run() {
     core_debug(`Modules loaded at ${sinceStartMs().toFixed(1)} ms.`);
@@ -18249,9 +19587,14 @@ async function run() {
         pr = found; // for the report, whatever happens next
         outcome.prNumber = found.number;
         outcome.prUrl = `${context.serverUrl}/${context.owner}/${context.repo}/pull/${found.number}`;
+        // Discovery lists every changed file, once: "files-to-ignore" rules on the same listing.
+        let listing;
+        const everyChangedFile = () => (listing ??= started(listChangedFiles(found)));
         // The verdict is logged inside the group, beside the facts it was drawn from.
         await stage('Rules', async () => {
-            const ruleSkip = findSkip(await gatherRuleFacts(found, inputs), inputs);
+            const listed = inputs.discover ? everyChangedFile : undefined;
+            const ruleFacts = await gatherRuleFacts(found, inputs, listed);
+            const ruleSkip = findSkip(ruleFacts, inputs);
             if (ruleSkip)
                 skip(outcome, ruleSkip);
             else
@@ -18259,7 +19602,14 @@ async function run() {
         });
         if (outcome.skip)
             return;
-        const entries = await stage('Diffs', () => loadDiffs(diffsSource(inputs, context.workspace)));
+        const entries = await stage('Diffs', async () => {
+            if (!inputs.discover)
+                return loadDiffs(diffsSource(inputs, context.workspace));
+            const options = discoveryOptions(inputs, inputs.discover, context.repo, found.number);
+            const discovered = await discoverDiffs(await everyChangedFile(), context.workspace, options);
+            outcome.discovered = discovered;
+            return discovered.entries;
+        });
         outcome.entries = entries;
         const overThreshold = thresholdSkip(entries.length, inputs.diffThreshold);
         if (overThreshold)
@@ -18303,7 +19653,10 @@ async function readInputs() {
     const raw = readRawInputs();
     const context = readRunnerContext();
     const inputs = parseInputs(raw);
-    info(`Datafold ${inputs.host}, CI config ${inputs.ciConfigId}, diffs from ${inputs.diffs || '"diffs-json"'}.`);
+    const diffs = inputs.discover
+        ? `diffs discovered in the changed files ("discover: ${inputs.discover}")`
+        : `diffs from ${inputs.diffs || '"diffs-json"'}`;
+    info(`Datafold ${inputs.host}, CI config ${inputs.ciConfigId}, ${diffs}.`);
     return { context, inputs };
 }
 /**

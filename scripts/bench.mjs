@@ -14,7 +14,15 @@
  * case alone.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -120,7 +128,36 @@ function table(title, rows) {
   });
 }
 
+/**
+ * A SQL model of `lines` lines, as teams write them: a pk comment, a parameterised
+ * CREATE OR REPLACE TABLE … AS, a long SELECT with comments, strings and quoted names.
+ * @param {number} n
+ * @param {number} lines
+ */
+function sqlModel(n, lines) {
+  const body = Array.from({ length: lines - 4 }, (_, i) =>
+    i % 10 === 0
+      ? `  -- step ${i}: the columns from the source, renamed`
+      : `  , o.col_${i} AS "Column ${i}", CASE WHEN o.kind = 'a;b' THEN 1 ELSE 0 END AS flag_${i}`
+  );
+  return [
+    '-- datafold: pk=order_id',
+    `CREATE OR REPLACE TABLE analytics.\${target_schema}.model_${n} AS SELECT o.order_id`,
+    ...body,
+    `FROM analytics.\${target_schema}.orders AS o WHERE o.day > '2024-01-01'`,
+    ';'
+  ].join('\n');
+}
+
+/** The changed SQL files of the discovery figure, written into the workspace once. */
+const DISCOVERED_FILES = 1_000;
+const SQL_LINES = 500;
+const sqlPaths = Array.from({ length: DISCOVERED_FILES }, (_, i) => `sql/model_${i}.sql`);
+
 const { dir: workspace, sha: headSha } = gitWorkspace();
+mkdirSync(path.join(workspace, 'sql'));
+for (const [i, file] of sqlPaths.entries())
+  writeFileSync(path.join(workspace, file), sqlModel(i, SQL_LINES));
 /** A head commit that is not in the checkout (as after a depth-1 fetch of the merge commit). */
 const remoteSha = 'ab'.repeat(20);
 const base = { sha: 'b'.repeat(40), ref: 'main' };
@@ -145,6 +182,13 @@ const pulls = {
     head: { sha: headSha, ref: 'feature/wide' },
     base,
     files: files([...paths(2999, 'docs/page-'), 'models/orders.sql'])
+  },
+  // 1,000 changed SQL models, for discovery.
+  models: {
+    number: 14,
+    head: { sha: headSha, ref: 'feature/models' },
+    base,
+    files: files(sqlPaths)
   }
 };
 const datafold = await startDatafold({ apiKey: API_KEY, waitingPrs: [] });
@@ -506,7 +550,52 @@ try {
   }
   table('Diffs validation (dry run, RUNNER_DEBUG=1)', validation);
 
-  // 4. What the action ships, and how much of it a reviewer can read line by line.
+  // 4. Discovery: the changed SQL files read from the workspace and parsed, as the action's
+  // debug log times it (file reads included).
+  const discovery = [['files', 'lines each', 'read', 'discovery ms', 'MB/s', 'entries']];
+  const readings = [];
+  for (let i = 0; i < Math.max(3, Math.ceil(RUNS / 5)); i++) {
+    const { stdout, outputs } = await runBundle({
+      ...pullRequestEvent(pulls.models),
+      inputs: {
+        diffs: '',
+        discover: 'sql',
+        'prod-params': '{"target_schema": "core"}',
+        'pr-params': '{"target_schema": "pr_14"}',
+        'dry-run': 'true',
+        'skip-marker': ''
+      },
+      env: { RUNNER_DEBUG: '1' }
+    });
+    const timing = parseWorkflowCommands(stdout)
+      .map(({ message }) =>
+        /^Discovered (\d+) entries in (\d+) files \((\d+) bytes\) in ([\d.]+) ms\.$/.exec(message)
+      )
+      .find(Boolean);
+    if (!timing) throw new Error('the debug log has no discovery timing');
+    readings.push({
+      files: Number(timing[2]),
+      bytes: Number(timing[3]),
+      ms: Number(timing[4]),
+      count: outputs['diff-count']
+    });
+  }
+  const ms = median(readings.map((reading) => reading.ms));
+  const { bytes, files: read, count } = readings[0];
+  discovery.push([
+    read.toLocaleString('en'),
+    String(SQL_LINES),
+    `${(bytes / 1e6).toFixed(1)} MB`,
+    ms.toFixed(1),
+    (bytes / 1e6 / (ms / 1000)).toFixed(1),
+    count
+  ]);
+  table(
+    `Discovery (discover: sql, dry run, RUNNER_DEBUG=1; median of ${readings.length}; the target: 20 MB/s or better)`,
+    discovery
+  );
+
+  // 5. What the action ships, and how much of it a reviewer can read line by line.
   const dist = path.join(REPO_ROOT, 'dist');
   const rowsOf = readdirSync(dist).map((name) => {
     const bytes = statSync(path.join(dist, name)).size;

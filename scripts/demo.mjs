@@ -7,7 +7,10 @@
  * reported and what each stand-in received. Nothing leaves the machine; no git checkout or token
  * is needed. `npm run demo -- --summary FILE` also writes the job summary (HTML) to FILE;
  * `--fail-fast` adds `fail-on: bad-pks` and `fail-fast: true`, so the step fails as soon as the
- * diff with bad primary keys has finished, while the run goes on.
+ * diff with bad primary keys has finished, while the run goes on. `--discover` finds the diffs
+ * instead (`discover: sql`) in the SQL files the pull request changes, written to a temporary
+ * checkout: the SDK's placeholders and pk comments, several statements per file, a temporary
+ * table and a removed file.
  */
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
@@ -38,8 +41,37 @@ const DIFFS_JSON = `[
 ]
 `;
 
+// With --discover: the pull request's changed SQL files, as the checkout holds them.
+const SQL_FILES = {
+  'models/dim_orgs.sql': `-- datafold: pk=org_id
+CREATE OR REPLACE TABLE analytics.\${target_schema}.dim_orgs AS (
+  SELECT org_id, org_name FROM analytics.\${target_schema}.org_created
+);
+`,
+  'models/orders.sql': `/* create table analytics.\${target_schema}.old_orders -- commented out */
+CREATE TEMP TABLE recent AS SELECT * FROM raw.orders WHERE day > current_date - 7;
+create or replace table analytics.\${target_schema}.orders (
+  order_id int,
+  customer_id int,
+  constraint pk_orders primary key (order_id) not enforced
+);
+CREATE VIEW analytics.\${target_schema}.daily_orders AS
+SELECT day, count(*) AS orders FROM analytics.\${target_schema}.orders GROUP BY day;
+`
+};
+const CHANGED_SQL = [
+  { filename: 'models/dim_orgs.sql', status: /** @type {const} */ ('added') },
+  { filename: 'models/orders.sql' },
+  { filename: 'models/legacy.sql', status: /** @type {const} */ ('removed') },
+  { filename: 'README.md' }
+];
+
 const { values: args } = parseArgs({
-  options: { summary: { type: 'string' }, 'fail-fast': { type: 'boolean' } }
+  options: {
+    summary: { type: 'string' },
+    'fail-fast': { type: 'boolean' },
+    discover: { type: 'boolean' }
+  }
 });
 
 const payload = webhookExample('pull_request', (p) => p.action === 'opened');
@@ -66,7 +98,9 @@ const github = await startGitHub({
       number: pull.number,
       head: { sha: pull.head.sha, ref: pull.head.ref },
       base: { sha: pull.base.sha, ref: pull.base.ref },
-      files: [{ filename: 'models/orders.sql' }, { filename: 'models/customers.sql' }]
+      files: args.discover
+        ? CHANGED_SQL
+        : [{ filename: 'models/orders.sql' }, { filename: 'models/customers.sql' }]
     }
   ]
 });
@@ -77,20 +111,29 @@ try {
     eventName: 'pull_request',
     payload,
     githubUrl: github.url,
-    files: { 'diffs.json': DIFFS_JSON },
+    files: args.discover
+      ? { ...SQL_FILES, 'README.md': '# Models\n' }
+      : { 'diffs.json': DIFFS_JSON },
     inputs: {
       'api-key': API_KEY,
       host: datafold.url,
       'ci-config-id': String(CI_CONFIG_ID),
-      diffs: 'diffs.json',
       wait: 'true',
+      ...(args.discover
+        ? {
+            discover: 'sql',
+            'prod-params': '{"target_schema": "core"}',
+            'pr-params': `{"target_schema": "pr_${pull.number}"}`
+          }
+        : { diffs: 'diffs.json' }),
       ...(args['fail-fast'] ? { 'fail-on': 'bad-pks', 'fail-fast': 'true' } : {})
     },
     // Polls every 0.5 s instead of 5 s, so the demo does not sit idle.
     env: { DATAFOLD_CI_ACTION_POLL_INTERVAL_MS: '500' }
   });
   try {
-    heading(`Running dist/index.js on a pull_request event (PR #${pull.number})`);
+    const what = args.discover ? ', discovering the diffs in its changed SQL files' : '';
+    heading(`Running dist/index.js on a pull_request event (PR #${pull.number})${what}`);
     const masks = /** @type {string[]} */ ([]);
     const { code } = await runAction(run.env, { onLine: (line) => printLogLine(line, masks) });
     exitCode = code ?? 1;

@@ -3,11 +3,13 @@ import { DatafoldApi } from './datafold/api.js';
 import { DatafoldHttp } from './datafold/http.js';
 import { submitDiffs } from './datafold/submit.js';
 import { waitTiming } from './datafold/run-watch.js';
+import { discoverDiffs, discoveryOptions } from './diffs/discover/discover.js';
 import { diffsSource, loadDiffs } from './diffs/load.js';
 import type { DiffEntry } from './diffs/validate.js';
 import { lazyGitHub } from './github/client.js';
 import { parseInputs, readRawInputs, type Inputs } from './inputs/inputs.js';
-import type { PullRequest } from './pull-request/facts.js';
+import { listChangedFiles, type ChangedFileListing } from './pull-request/changed-files.js';
+import { started, type PullRequest } from './pull-request/facts.js';
 import { findPullRequest } from './pull-request/find.js';
 import { gatherRuleFacts } from './pull-request/rule-facts.js';
 import { cancelledMessage, onCancel } from './report/cancellation.js';
@@ -51,15 +53,27 @@ export async function run(): Promise<void> {
     outcome.prNumber = found.number;
     outcome.prUrl = `${context.serverUrl}/${context.owner}/${context.repo}/pull/${found.number}`;
 
+    // Discovery lists every changed file, once: "files-to-ignore" rules on the same listing.
+    let listing: Promise<ChangedFileListing> | undefined;
+    const everyChangedFile = () => (listing ??= started(listChangedFiles(found)));
+
     // The verdict is logged inside the group, beside the facts it was drawn from.
     await stage('Rules', async () => {
-      const ruleSkip = findSkip(await gatherRuleFacts(found, inputs), inputs);
+      const listed = inputs.discover ? everyChangedFile : undefined;
+      const ruleFacts = await gatherRuleFacts(found, inputs, listed);
+      const ruleSkip = findSkip(ruleFacts, inputs);
       if (ruleSkip) skip(outcome, ruleSkip);
       else core.info(`Head commit ${found.facts.headSha ?? '(not needed)'}; no skip rule applies.`);
     });
     if (outcome.skip) return;
 
-    const entries = await stage('Diffs', () => loadDiffs(diffsSource(inputs, context.workspace)));
+    const entries = await stage('Diffs', async () => {
+      if (!inputs.discover) return loadDiffs(diffsSource(inputs, context.workspace));
+      const options = discoveryOptions(inputs, inputs.discover, context.repo, found.number);
+      const discovered = await discoverDiffs(await everyChangedFile(), context.workspace, options);
+      outcome.discovered = discovered;
+      return discovered.entries;
+    });
     outcome.entries = entries;
     const overThreshold = thresholdSkip(entries.length, inputs.diffThreshold);
     if (overThreshold) return skip(outcome, overThreshold);
@@ -104,9 +118,10 @@ async function readInputs() {
   const raw = readRawInputs();
   const context = readRunnerContext();
   const inputs = parseInputs(raw);
-  core.info(
-    `Datafold ${inputs.host}, CI config ${inputs.ciConfigId}, diffs from ${inputs.diffs || '"diffs-json"'}.`
-  );
+  const diffs = inputs.discover
+    ? `diffs discovered in the changed files ("discover: ${inputs.discover}")`
+    : `diffs from ${inputs.diffs || '"diffs-json"'}`;
+  core.info(`Datafold ${inputs.host}, CI config ${inputs.ciConfigId}, ${diffs}.`);
   return { context, inputs };
 }
 

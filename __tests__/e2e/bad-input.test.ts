@@ -429,7 +429,11 @@ describe('what must still submit', () => {
     const text = lines('[', '  {"prod": "A.B.C", "pr": "A.B.C", "pk": ["id"]}', ']');
     const run = await scenario({ files: { 'diffs.json': text } });
     expectRun(run, {
-      outputs: outputs({ 'diff-count': '1' }),
+      outputs: outputs({
+        'diff-count': '1',
+        diffs:
+          '[{"prod":"A.B.C","pr":"A.B.C","pk":["id"],"include_columns":[],"exclude_columns":[]}]'
+      }),
       datafold: ['POST /api/v1/ci/123/2'],
       github: []
     });
@@ -448,7 +452,7 @@ describe('what must still submit', () => {
     async () => {
       const run = await scenario({ files: { 'diffs.json': lines('// nothing changed', '[ ]') } });
       expectRun(run, {
-        outputs: outputs({ 'diff-count': '0' }),
+        outputs: outputs({ 'diff-count': '0', diffs: '[]' }),
         datafold: ['POST /api/v1/ci/123/2'],
         github: []
       });

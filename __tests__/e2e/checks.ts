@@ -5,7 +5,7 @@
  */
 import { expect } from '@jest/globals';
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -74,6 +74,7 @@ export function skipped(reason: string, overrides: Partial<Outputs> = {}): Outpu
     submitted: 'false',
     'skipped-reason': reason,
     'diff-count': '',
+    diffs: '',
     'ci-run-id': '',
     'run-id': '',
     'run-status': '',
@@ -120,17 +121,10 @@ export const filesPage = (page: number, number = NUMBER) =>
 
 const run = promisify(execFile);
 
-/**
- * A real git repository with one commit of `message`, for the action to read the head
- * commit's message from the local checkout. `shallow` makes it what actions/checkout leaves:
- * a depth-1 fetch, whose objects arrive in a pack. Remove it with `rm()`.
- */
-export async function gitCheckout(
-  message: string,
-  { shallow = false } = {}
-): Promise<{ dir: string; sha: string; rm: () => Promise<void> }> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'datafold-checkout-'));
-  const git = async (...args: string[]) =>
+/** Runs git in `dir` as a test user, without signing; resolves to its trimmed output. */
+const gitIn =
+  (dir: string) =>
+  async (...args: string[]): Promise<string> =>
     (
       await run(
         'git',
@@ -146,6 +140,18 @@ export async function gitCheckout(
         { cwd: dir }
       )
     ).stdout.trim();
+
+/**
+ * A real git repository with one commit of `message`, for the action to read the head
+ * commit's message from the local checkout. `shallow` makes it what actions/checkout leaves:
+ * a depth-1 fetch, whose objects arrive in a pack. Remove it with `rm()`.
+ */
+export async function gitCheckout(
+  message: string,
+  { shallow = false } = {}
+): Promise<{ dir: string; sha: string; rm: () => Promise<void> }> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'datafold-checkout-'));
+  const git = gitIn(dir);
   await git('init', '--quiet');
   await mkdir(path.join(dir, 'models'));
   await writeFile(path.join(dir, 'models', 'orders.sql'), 'select 1 as order_id\n');
@@ -162,4 +168,27 @@ export async function gitCheckout(
       await Promise.all([dir, clone].map((d) => rm(d, { recursive: true, force: true })));
     }
   };
+}
+
+/**
+ * A git repository holding `files` (text or bytes, by relative path) and `links` (symbolic
+ * links, by relative path, to their targets) in one commit: the pull request's checkout.
+ * Remove it with `rm()`.
+ */
+export async function gitWorkspace(
+  files: Record<string, string | Buffer>,
+  links: Record<string, string> = {}
+): Promise<{ dir: string; rm: () => Promise<void> }> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'datafold-workspace-'));
+  const place = async (name: string) => {
+    await mkdir(path.dirname(path.join(dir, name)), { recursive: true });
+    return path.join(dir, name);
+  };
+  for (const [name, content] of Object.entries(files)) await writeFile(await place(name), content);
+  for (const [name, target] of Object.entries(links)) await symlink(target, await place(name));
+  const git = gitIn(dir);
+  await git('init', '--quiet');
+  await git('add', '.');
+  await git('commit', '--quiet', '--allow-empty', '-m', 'Change the models');
+  return { dir, rm: () => rm(dir, { recursive: true, force: true }) };
 }

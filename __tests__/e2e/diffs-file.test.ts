@@ -25,7 +25,11 @@ describe("Datafold's documentation example", () => {
   it.concurrent('is submitted as written, with a warning at "exclude_columns"', async () => {
     const run = await scenario({ files: { 'diffs.json': DATAFOLD_EXAMPLE } });
     expectRun(run, {
-      outputs: outputs({ 'diff-count': '1' }),
+      outputs: outputs({
+        'diff-count': '1',
+        diffs:
+          '[{"prod":"MY.PROD.TABLE","pr":"MY.PR.TABLE","pk":["MY","PK","LIST"],"include_columns":["COLUMNS","TO","INCLUDE"],"exclude_columns":["COLUMNS","TO","EXCLUDE"]}]'
+      }),
       datafold: ['POST /api/v1/ci/123/2'],
       github: []
     });

@@ -405,7 +405,7 @@ describe('GitHub API faults', () => {
     expectFailure(result, message);
     // The run stops at the rules, before the diffs are read; the payload named the head commit.
     expect(result.outputs).toEqual(
-      outputs({ submitted: 'false', 'diff-count': '', 'ci-run-id': '', 'run-id': '' })
+      outputs({ submitted: 'false', 'diff-count': '', diffs: '', 'ci-run-id': '', 'run-id': '' })
     );
     expect(sent(github)).toEqual([request]);
     expect(sent(datafold)).toEqual([]);

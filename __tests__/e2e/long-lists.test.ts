@@ -37,11 +37,13 @@ describe('long lists, cut with a count', () => {
         files: { 'diffs.json': JSON.stringify(diffs) }
       });
 
+      const submitted = [{ ...diffs[0], include_columns: columns, exclude_columns: [] }];
       expect(result.code).toBe(0);
-      expect(result.outputs).toEqual(outputs({ 'diff-count': '1' }));
-      expect(datafold.state.accepted[0].diffs).toEqual([
-        { ...diffs[0], include_columns: columns, exclude_columns: [] }
-      ]);
+      // The output holds the list as submitted, whole: it is for later steps, not for reading.
+      expect(result.outputs).toEqual(
+        outputs({ 'diff-count': '1', diffs: JSON.stringify(submitted) })
+      );
+      expect(datafold.state.accepted[0].diffs).toEqual(submitted);
       expect(result.summary).toContain(`${columns.slice(0, 10).join(', ')}, and 4,990 more`);
       expect(result.summary).not.toContain('COL_11,');
       expect(result.summary.length).toBeLessThan(5000);

@@ -34,6 +34,14 @@ const diffsFile = (names: string[]) =>
       pk: ['ID']
     }))
   );
+/** The `diffs` output of TABLES: as submitted, the default keys filled in. */
+const TABLES_OUTPUT = JSON.stringify(
+  JSON.parse(diffsFile(TABLES)).map((entry: object) => ({
+    ...entry,
+    include_columns: [],
+    exclude_columns: []
+  }))
+);
 
 /** A waiting run whose data diffs have `outcomes`, one per entry of TABLES. */
 function waitFor(
@@ -248,6 +256,7 @@ describe('a failed run', () => {
     expect(result.outputs).toEqual(
       outputs({
         'diff-count': '5',
+        diffs: TABLES_OUTPUT,
         'run-status': 'failed',
         results: expect.stringContaining('"result":"error"') as unknown as string,
         'result-counts': '{"error":1,"bad-pks":1,"different":1,"identical":2}'
@@ -339,7 +348,9 @@ describe('results that cannot be read', () => {
       const { result, datafold } = await waitFor({}, {}, { faults: listFault(fault, n) });
 
       expectSuccess(result);
-      expect(result.outputs).toEqual(outputs({ 'diff-count': '5', 'run-status': 'done' }));
+      expect(result.outputs).toEqual(
+        outputs({ 'diff-count': '5', diffs: TABLES_OUTPUT, 'run-status': 'done' })
+      );
       // The poll that saw the run ended could not list its diffs: no summary is read.
       expect(received(datafold)).toEqual(
         lines([SUBMIT, ...pollOf(), ...times(tries - 1, dataDiffsOf(1001))])

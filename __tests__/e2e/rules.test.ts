@@ -78,7 +78,9 @@ function expectCase(run: Scenario, c: RuleCase): void {
           'pr-number': String(NUMBER),
           'head-sha': HEAD_SHA,
           // The threshold is checked on the validated diffs, so their count is known.
-          ...(c.skip.reason === 'threshold' ? { 'diff-count': '2' } : {})
+          ...(c.skip.reason === 'threshold'
+            ? { 'diff-count': '2', diffs: JSON.stringify(SUBMITTED_DIFFS) }
+            : {})
         })
       : submitted(),
     datafold: c.skip ? [] : [submit()],
@@ -346,7 +348,12 @@ it.concurrent('dry-run sends nothing to Datafold and logs the body it would send
     inputs: { 'skip-marker': '', 'dry-run': 'true' }
   });
   expectRun(run, {
-    outputs: skipped('dry-run', { 'pr-number': '42', 'head-sha': HEAD_SHA, 'diff-count': '2' }),
+    outputs: skipped('dry-run', {
+      'pr-number': '42',
+      'head-sha': HEAD_SHA,
+      'diff-count': '2',
+      diffs: JSON.stringify(SUBMITTED_DIFFS)
+    }),
     datafold: [],
     github: []
   });

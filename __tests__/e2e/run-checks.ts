@@ -13,6 +13,7 @@ export type Outputs = Record<
   | 'submitted'
   | 'skipped-reason'
   | 'diff-count'
+  | 'diffs'
   | 'ci-run-id'
   | 'run-id'
   | 'run-status'
@@ -35,6 +36,7 @@ export function outputs(
     submitted: 'true',
     'skipped-reason': '',
     'diff-count': '2',
+    diffs: JSON.stringify(SUBMITTED_DIFFS),
     'ci-run-id': '1001',
     'run-id': '5001',
     'run-status': '',

@@ -3,6 +3,7 @@ import { isUtf8 } from 'node:buffer';
 import { constants, type Stats } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
+import { foreignEncoding, MIB, readAtMost } from './file-bytes.js';
 import {
   formatProblem,
   locate,
@@ -10,14 +11,11 @@ import {
   type DiffEntry,
   type DiffProblem
 } from './validate.js';
-import { ActionError, type Annotation } from '../runtime/errors.js';
+import { ActionError, capped, type Annotation } from '../runtime/errors.js';
 import type { Inputs } from '../inputs/inputs.js';
 import { sinceStartMs } from '../runtime/timing.js';
 
-const MIB = 1024 * 1024;
 const MAX_DIFFS_BYTES = 64 * MIB;
-/** GitHub shows only the first few annotations of a step; the rest are counted. */
-const MAX_ANNOTATIONS = 50;
 
 /** Where the diffs come from; a file's `path` is relative to the workspace, as annotations need. */
 export type DiffsSource =
@@ -56,26 +54,20 @@ export async function loadDiffs(diffs: DiffsSource): Promise<DiffEntry[]> {
   return entries;
 }
 
-/** The first MAX_ANNOTATIONS problems as annotations, then one that counts the rest. */
+/** Each problem as an annotation at its line and column, the first 50 of them. */
 function annotations(
   name: string,
   file: string | undefined,
   problems: DiffProblem[],
   kind: 'problem' | 'warning'
 ): Annotation[] {
-  const shown: Annotation[] = problems.slice(0, MAX_ANNOTATIONS).map((problem) => ({
+  const located = problems.map((problem) => ({
     message: formatProblem(name, problem),
     file,
     startLine: problem.line,
     startColumn: problem.column
   }));
-  const rest = problems.length - shown.length;
-  if (rest > 0) {
-    shown.push({
-      message: `${name}: ${rest} more ${rest === 1 ? kind : `${kind}s`} after these ${MAX_ANNOTATIONS} (${problems.length} in all), not shown one by one; fix these and run again to see the rest`
-    });
-  }
-  return shown;
+  return capped(located, name, kind);
 }
 
 async function readDiffsFile(relativePath: string, absolutePath: string): Promise<Buffer> {
@@ -106,23 +98,6 @@ async function readDiffsFile(relativePath: string, absolutePath: string): Promis
   }
 }
 
-/** Up to `limit` + 1 bytes: one past the limit tells the file is over it, whatever fstat said. */
-async function readAtMost(handle: FileHandle, size: number, limit: number): Promise<Buffer> {
-  let buffer = Buffer.allocUnsafe(Math.min(size, limit) + 1);
-  let length = 0;
-  for (;;) {
-    const { bytesRead } = await handle.read(buffer, length, buffer.length - length, length);
-    if (bytesRead === 0) return buffer.subarray(0, length);
-    length += bytesRead;
-    if (length > limit) return buffer;
-    if (length === buffer.length) {
-      const grown = Buffer.allocUnsafe(Math.min(length * 2, limit + 1));
-      buffer.copy(grown);
-      buffer = grown;
-    }
-  }
-}
-
 function tooLarge(name: string, bytes: number): ActionError {
   // Rounded up, so a file just over the limit does not read as "64 MiB".
   const mib = Math.ceil((bytes / MIB) * 10) / 10;
@@ -147,22 +122,13 @@ function readError(relativePath: string, absolutePath: string, error: unknown): 
   );
 }
 
-/** Byte-order marks of the encodings people save JSON in by mistake; UTF-32 LE before UTF-16 LE. */
-const FOREIGN_BOMS: Array<[bytes: number[], encoding: string]> = [
-  [[0x00, 0x00, 0xfe, 0xff], 'UTF-32 (big-endian)'],
-  [[0xff, 0xfe, 0x00, 0x00], 'UTF-32 (little-endian)'],
-  [[0xfe, 0xff], 'UTF-16 (big-endian)'],
-  [[0xff, 0xfe], 'UTF-16 (little-endian)']
-];
-
 /** The file's text; anything but UTF-8 is refused (a UTF-8 BOM is left for the validator to skip). */
 function decode(name: string, bytes: Buffer): string {
-  for (const [bom, encoding] of FOREIGN_BOMS) {
-    if (bom.every((byte, i) => bytes[i] === byte)) {
-      throw new ActionError(
-        `${name} is ${encoding} (it starts with a ${encoding} byte-order mark); save it as UTF-8. Windows PowerShell's > and Out-File write UTF-16 unless given -Encoding utf8.`
-      );
-    }
+  const encoding = foreignEncoding(bytes);
+  if (encoding) {
+    throw new ActionError(
+      `${name} is ${encoding} (it starts with a ${encoding} byte-order mark); save it as UTF-8. Windows PowerShell's > and Out-File write UTF-16 unless given -Encoding utf8.`
+    );
   }
   const text = bytes.toString('utf8');
   if (isUtf8(bytes)) return text;

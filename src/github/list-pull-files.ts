@@ -4,9 +4,18 @@ import { unexpectedAnswer } from './unexpected-answer.js';
 /** GitHub's largest page. */
 export const FILES_PER_PAGE = 100;
 
+/** A file a pull request changes, as GitHub lists it. */
+export interface ChangedFile {
+  /** Its path in the pull request's head. */
+  path: string;
+  /** `added`, `removed`, `modified`, `renamed`, `copied`, `changed` or `unchanged`. */
+  status: string;
+  /** A renamed file's path before. */
+  previousPath?: string;
+}
+
 export interface FilesPage {
-  /** Every path the page touches; a renamed file counts under its old and new path. */
-  paths: string[];
+  files: ChangedFile[];
   /** Whether GitHub links a next page. */
   more: boolean;
 }
@@ -31,16 +40,18 @@ export async function listPullFilesPage(
     throw gitHubError(error, `listing the files of pull request #${number}`, 'pull-requests: read');
   }
   const request = `GET /repos/${owner}/${repo}/pulls/${number}/files${page > 1 ? ` (page ${page})` : ''}`;
-  const files: unknown = response.data;
-  if (!Array.isArray(files)) throw unexpectedAnswer(request, 'is not a list of files');
-  const paths = files.flatMap(
-    (file: { filename?: unknown; previous_filename?: unknown } | null) => {
+  const listed: unknown = response.data;
+  if (!Array.isArray(listed)) throw unexpectedAnswer(request, 'is not a list of files');
+  const files = listed.map(
+    (file: { filename?: unknown; status?: unknown; previous_filename?: unknown } | null) => {
       if (typeof file?.filename !== 'string' || file.filename === '')
         throw unexpectedAnswer(request, 'lists a file with no filename');
-      return typeof file.previous_filename === 'string'
-        ? [file.previous_filename, file.filename]
-        : [file.filename];
+      return {
+        path: file.filename,
+        status: typeof file.status === 'string' ? file.status : 'modified',
+        ...(typeof file.previous_filename === 'string' && { previousPath: file.previous_filename })
+      };
     }
   );
-  return { paths, more: /\brel="next"/.test(response.headers.link ?? '') };
+  return { files, more: /\brel="next"/.test(response.headers.link ?? '') };
 }

@@ -2,6 +2,7 @@ import * as core from '@actions/core';
 // zod's functional build: lighter than the chained API, and enough for these schemas.
 import * as z from 'zod/mini';
 import { ActionError } from '../runtime/errors.js';
+import { DISCOVER_MODES, jsonParams, tableTemplate, type DiscoverMode } from './discovery.js';
 import { guardSecrets, MIN_SECRET_LENGTH } from './secrets.js';
 import { cutList } from '../runtime/lists.js';
 
@@ -166,6 +167,21 @@ const INPUTS = {
   diffs: declare({ schema: text }),
   // JSON as written: its whitespace is the user's.
   'diffs-json': declare({ schema: text, trim: false }),
+  discover: declare({
+    schema: converted(
+      optional((value) =>
+        (DISCOVER_MODES as readonly string[]).includes(value) ? (value as DiscoverMode) : REFUSED
+      ),
+      'use sql or sqlmesh, or leave it empty'
+    )
+  }),
+  // Globs read as "base-branch" reads them; empty: the mode's default.
+  'discover-paths': declare({ schema: items(/[,\n]/) }),
+  'prod-params': declare({ schema: jsonParams }),
+  'pr-params': declare({ schema: jsonParams }),
+  'prod-table': declare({ schema: tableTemplate }),
+  'pr-table': declare({ schema: tableTemplate }),
+  'sqlmesh-environment': declare({ schema: text }),
   'pr-number': declare({
     schema: converted(
       optional(positiveInteger),
@@ -269,14 +285,7 @@ function secretProblem(value: string, what: string, fix: string): string | undef
  * object refinements once a field has failed).
  */
 function combinationProblems(raw: RawInputs): string[] {
-  const problems: string[] = [];
-  if ((raw.diffs === '') === (raw['diffs-json'] === '')) {
-    problems.push(
-      raw.diffs === ''
-        ? 'Input "diffs": set "diffs" to the path of your diffs file (or "diffs-json" to the diffs as JSON text)'
-        : 'Input "diffs": set only one of "diffs" and "diffs-json", not both'
-    );
-  }
+  const problems: string[] = [...diffsSourceProblems(raw), ...discoveryProblems(raw)];
   // A dry run sends nothing to Datafold, so it needs no key.
   if (raw['api-key'] === '' && !TRUE_VALUES.includes(raw['dry-run'])) {
     problems.push(
@@ -300,6 +309,48 @@ function combinationProblems(raw: RawInputs): string[] {
       'Input "fail-fast": it fails the step as soon as a finished diff trips "fail-on", and "fail-on" is not set: set "fail-on" (with "wait: true") too, or remove "fail-fast"'
     );
   }
+  return problems;
+}
+
+/** Exactly one of "diffs", "diffs-json" and "discover". */
+function diffsSourceProblems(raw: RawInputs): string[] {
+  const given = (['diffs', 'diffs-json', 'discover'] as const).filter((name) => raw[name] !== '');
+  if (given.length === 1) return [];
+  if (given.length === 0)
+    return [
+      'Input "diffs": set "diffs" to the path of your diffs file (or "diffs-json" to the diffs as JSON text)'
+    ];
+  if (!given.includes('discover'))
+    return ['Input "diffs": set only one of "diffs" and "diffs-json", not both'];
+  return [
+    `Input "discover": set only one of ${given.map((name) => `"${name}"`).join(' and ')}: "discover" finds the diffs in the changed files, "diffs" and "diffs-json" give them`
+  ];
+}
+
+/** The inputs that only discovery reads, each with the modes that read it. */
+const DISCOVERY_ONLY: ReadonlyArray<[InputName, readonly DiscoverMode[]]> = [
+  ['discover-paths', DISCOVER_MODES],
+  ['prod-params', DISCOVER_MODES],
+  ['pr-params', DISCOVER_MODES],
+  ['prod-table', DISCOVER_MODES],
+  ['pr-table', DISCOVER_MODES],
+  ['sqlmesh-environment', ['sqlmesh']]
+];
+
+function discoveryProblems(raw: RawInputs): string[] {
+  const mode = raw.discover;
+  const problems = DISCOVERY_ONLY.filter(
+    ([name, modes]) => raw[name].trim() !== '' && !(modes as readonly string[]).includes(mode)
+  ).map(([name, modes]) => {
+    const now = mode === '' ? '' : ` (not "discover: ${mode}")`;
+    const fix = mode === '' ? `set "discover" too, or remove "${name}"` : `remove "${name}"`;
+    return `Input "${name}": it is read only with "discover: ${modes.join(' or ')}"${now}: ${fix}`;
+  });
+  // Without either, every PR table would be named as its production table.
+  if (mode === 'sql' && raw['pr-params'].trim() === '' && raw['pr-table'].trim() === '')
+    problems.push(
+      'Input "pr-params": with "discover: sql", set "pr-params" (the values of the ${…} placeholders for the PR tables, e.g. {"target_schema": "pr_42"}) or "pr-table" (a template such as {schema}_pr_{pr}.{table}): without either, each PR table would be the production table'
+    );
   return problems;
 }
 

@@ -1,3 +1,4 @@
+import type { Discovered } from '../diffs/discover/discover.js';
 import type { DiffEntry } from '../diffs/validate.js';
 import type { FailOn } from '../inputs/inputs.js';
 import type { RunResults } from '../results/results.js';
@@ -11,6 +12,8 @@ export interface Outcome {
   prUrl?: string;
   headSha?: string;
   entries?: DiffEntry[];
+  /** With `discover`: where each entry came from, and how many files were read. */
+  discovered?: Discovered;
   submitted: boolean;
   skip?: Skip;
   ciRunId?: number | null;

@@ -3,6 +3,7 @@ import { appendFile } from 'node:fs/promises';
 import { redact } from '../inputs/secrets.js';
 import { cutList } from '../runtime/lists.js';
 import { escape } from './html.js';
+import type { Discovered } from '../diffs/discover/discover.js';
 import type { Outcome } from './outcome.js';
 import { resultOutputs, resultsSection } from './results-view.js';
 
@@ -23,6 +24,8 @@ export async function setOutputs(outcome: Outcome): Promise<void> {
     submitted: String(outcome.submitted),
     'skipped-reason': text(outcome.skip?.reason),
     'diff-count': text(outcome.entries?.length),
+    // As submitted (or, with dry-run, as it would be): normalised, whichever way given.
+    diffs: outcome.entries ? JSON.stringify(outcome.entries) : '',
     'ci-run-id': text(outcome.ciRunId),
     'run-id': text(outcome.runId),
     'run-status': text(outcome.runStatus),
@@ -45,6 +48,72 @@ function decision(outcome: Outcome): string {
   if (outcome.answerLost)
     return `⚠️ <strong>Not confirmed</strong>: Datafold's answer to the submission was lost; the CI run followed ended <strong>${escape(outcome.runStatus ?? '')}</strong>.`;
   return '⚠️ <strong>Not submitted</strong>: Datafold had no CI run waiting for this pull request.';
+}
+
+/** An empty cell would collapse the table row in core.summary's HTML. */
+const cell = (items: string[] | null) =>
+  items === null ? '<em>null</em>' : items.length === 0 ? '–' : escape(cutList(items));
+
+/** The diffs given (a file, inline JSON), the first SUMMARY_ROWS of them. */
+function addDiffsTable(outcome: Outcome): void {
+  const entries = outcome.entries ?? [];
+  if (entries.length === 0) return;
+  // A skip, a failure or a lost answer leaves them unsent, or unconfirmed.
+  core.summary.addHeading(outcome.submitted ? 'Diffs submitted' : 'Diffs', 3).addTable([
+    [
+      { data: 'prod', header: true },
+      { data: 'pr', header: true },
+      { data: 'pk', header: true },
+      { data: 'include_columns', header: true },
+      { data: 'exclude_columns', header: true }
+    ],
+    ...entries
+      .slice(0, SUMMARY_ROWS)
+      .map((entry) => [
+        escape(entry.prod),
+        escape(entry.pr),
+        cell(entry.pk),
+        cell(entry.include_columns),
+        cell(entry.exclude_columns)
+      ])
+  ]);
+  if (entries.length > SUMMARY_ROWS)
+    core.summary.addRaw(
+      `<p>… and ${entries.length - SUMMARY_ROWS} more of ${entries.length} diffs.</p>`,
+      true
+    );
+}
+
+/** The discovered diffs, each with the file and line it came from, the first SUMMARY_ROWS. */
+function addDiscoveredTable({ entries, sources, filesRead }: Discovered): void {
+  const files = `${filesRead} changed ${filesRead === 1 ? 'file' : 'files'} read`;
+  const found =
+    entries.length === 0
+      ? 'No table'
+      : `${entries.length} ${entries.length === 1 ? 'table' : 'tables'}`;
+  core.summary.addHeading('Discovered', 3).addRaw(`<p>${found} in the ${files}.</p>`, true);
+  if (entries.length === 0) return;
+  core.summary.addTable([
+    [
+      { data: 'prod', header: true },
+      { data: 'pr', header: true },
+      { data: 'pk', header: true },
+      { data: 'from', header: true }
+    ],
+    ...entries
+      .slice(0, SUMMARY_ROWS)
+      .map((entry, i) => [
+        escape(entry.prod),
+        escape(entry.pr),
+        cell(entry.pk),
+        `<code>${escape(sources[i].file)}:${sources[i].line}</code>`
+      ])
+  ]);
+  if (entries.length > SUMMARY_ROWS)
+    core.summary.addRaw(
+      `<p>… and ${entries.length - SUMMARY_ROWS} more of ${entries.length} diffs (the <code>diffs</code> output has them all).</p>`,
+      true
+    );
 }
 
 /**
@@ -79,37 +148,8 @@ export async function writeSummary(outcome: Outcome): Promise<void> {
   if (outcome.ciRunId != null) facts.push(`Datafold CI run: <code>${outcome.ciRunId}</code>`);
   if (outcome.runId != null) facts.push(`Datafold run: <code>${outcome.runId}</code>`);
   if (facts.length > 0) summary.addList(facts);
-  const entries = outcome.entries ?? [];
-  if (entries.length > 0) {
-    // An empty cell would collapse the table row in core.summary's HTML.
-    const cell = (items: string[] | null) =>
-      items === null ? '<em>null</em>' : items.length === 0 ? '–' : escape(cutList(items));
-    // A skip, a failure or a lost answer leaves them unsent, or unconfirmed.
-    summary.addHeading(outcome.submitted ? 'Diffs submitted' : 'Diffs', 3).addTable([
-      [
-        { data: 'prod', header: true },
-        { data: 'pr', header: true },
-        { data: 'pk', header: true },
-        { data: 'include_columns', header: true },
-        { data: 'exclude_columns', header: true }
-      ],
-      ...entries
-        .slice(0, SUMMARY_ROWS)
-        .map((entry) => [
-          escape(entry.prod),
-          escape(entry.pr),
-          cell(entry.pk),
-          cell(entry.include_columns),
-          cell(entry.exclude_columns)
-        ])
-    ]);
-    if (entries.length > SUMMARY_ROWS) {
-      summary.addRaw(
-        `<p>… and ${entries.length - SUMMARY_ROWS} more of ${entries.length} diffs.</p>`,
-        true
-      );
-    }
-  }
+  if (outcome.discovered) addDiscoveredTable(outcome.discovered);
+  else addDiffsTable(outcome);
   const text = redact(summary.stringify());
   summary.emptyBuffer();
   await appendFile(file, text, 'utf8');
