@@ -142,7 +142,7 @@ describe('parseInputs', () => {
     ],
     [
       { 'fail-on': 'different' },
-      'Input "fail-on": results are known only once the CI run has ended: set "wait: true" too, or remove "fail-on"'
+      'Input "fail-on": results are known only while the action waits for the CI run: set "wait: true" too, or remove "fail-on"'
     ],
     [
       { wait: 'true', 'fail-fast': 'true' },

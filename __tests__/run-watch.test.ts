@@ -28,6 +28,18 @@ describe('RunWatch', () => {
     expect(core.info.mock.calls.map(([line]) => line)).toEqual(['CI run 1: running']);
   });
 
+  it("names a run's status as Datafold gives it, cut, and says when there is none", async () => {
+    const watch = new RunWatch(SHA, fast);
+    await judgeAll(watch, [
+      { id: 1, status: ' ' },
+      { id: 1, status: 'x'.repeat(500) }
+    ]);
+    expect(core.info.mock.calls.map(([line]) => line)).toEqual([
+      'CI run 1: without a status',
+      `CI run 1: ${'x'.repeat(60)}…`
+    ]);
+  });
+
   it('fails when no run appears in time', async () => {
     const watch = new RunWatch(SHA, fast);
     await expect(judgeAll(watch, Array(100).fill(undefined))).rejects.toThrow(

@@ -13690,6 +13690,7 @@ function submit_required(value, what) {
 
 
 
+
 const FINAL_STATUSES = new Set(['done', 'failed', 'cancelled']);
 const PROGRESS_EVERY_MS = 60_000;
 function waitTiming(timeoutMinutes) {
@@ -13732,7 +13733,7 @@ class RunWatch {
         if (run && FINAL_STATUSES.has(run.status))
             return run.status;
         if (run && run.status !== this.#lastStatus) {
-            info(`CI run ${run.id}: ${run.status}`);
+            info(`CI run ${run.id}: ${statusOf(run)}`);
             this.#lastStatus = run.status;
             this.#lastLog = now;
         }
@@ -13743,7 +13744,7 @@ class RunWatch {
         const seen = this.#seen;
         if (!run && now - (seen?.at ?? this.#start) >= this.timing.appearWithinMs) {
             throw new ActionError(seen
-                ? `Datafold listed CI run ${seen.run.id} (${seen.run.status}) for commit ${this.headSha} ${seconds(seen.at - this.#start)} after the submission, and has listed no run for it since (${seconds(now - seen.at)}), so the run cannot be followed any more. Look for it in Datafold.`
+                ? `Datafold listed CI run ${seen.run.id} (${statusOf(seen.run)}) for commit ${this.headSha} ${seconds(seen.at - this.#start)} after the submission, and has listed no run for it since (${seconds(now - seen.at)}), so the run cannot be followed any more. Look for it in Datafold.`
                 : `Datafold lists no CI run for commit ${this.headSha} ${seconds(elapsed)} after the submission, so there is nothing to wait for. Check the CI config in Datafold.`);
         }
         if (elapsed >= this.timing.timeoutMs) {
@@ -13759,10 +13760,12 @@ class RunWatch {
     }
     #state(run) {
         if (run)
-            return `CI run ${run.id} is still ${run.status}`;
+            return `CI run ${run.id} is still ${statusOf(run)}`;
         return this.#seen ? `CI run ${this.#seen.run.id} is no longer listed` : 'no CI run appeared';
     }
 }
+/** A run's status as messages show it: Datafold's text, cut, or a word for none. */
+const statusOf = (run) => excerpt(run.status.trim(), 60) || 'without a status';
 function seconds(ms) {
     return ms >= 120_000 ? `${Math.round(ms / 60_000)} min` : `${Math.round(ms / 1000)} s`;
 }
@@ -18050,7 +18053,7 @@ function combinationProblems(raw) {
     // The results are read only while the action waits for the run.
     const failOnSet = raw['fail-on'].trim() !== '';
     if (failOnSet && !TRUE_VALUES.includes(raw.wait)) {
-        problems.push('Input "fail-on": results are known only once the CI run has ended: set "wait: true" too, or remove "fail-on"');
+        problems.push('Input "fail-on": results are known only while the action waits for the CI run: set "wait: true" too, or remove "fail-on"');
     }
     if (!failOnSet && TRUE_VALUES.includes(raw['fail-fast'])) {
         problems.push('Input "fail-fast": it fails the step as soon as a finished diff trips "fail-on", and "fail-on" is not set: set "fail-on" (with "wait: true") too, or remove "fail-fast"');
@@ -19250,6 +19253,17 @@ class RunDiffs {
         if (ciRunId === null)
             this.#failure = 'Datafold did not name the CI run.';
     }
+    /** Whether the run's id is known, so that its diffs can be listed. */
+    get named() {
+        return this.ciRunId !== null;
+    }
+    /**
+     * The run's id, as the runs list shows it for the head commit, when Datafold's answer to the
+     * submission did not name it (its `ci_run_id` may be null).
+     */
+    name(ciRunId) {
+        this.ciRunId = ciRunId;
+    }
     /**
      * Lists the run's data diffs again: page 1, and the next ones only while they still hold
      * the run's items (at most MAX_PAGES). A listing that fails leaves the results unreadable
@@ -19436,6 +19450,12 @@ async function followRun(api, http, options, known) {
             throw runAnswer.reason;
         const run = runAnswer.value;
         const status = watch.judge(run);
+        if (run && !diffs.named) {
+            // Datafold took the diffs without naming the run: the head commit's run is theirs.
+            diffs.name(run.id);
+            await diffs.list();
+            progress();
+        }
         if (run && status !== undefined) {
             // The list, asked at the same moment, may not show yet what ended with the run: a
             // diff still running in it is listed once more (the one extra round such a run costs).

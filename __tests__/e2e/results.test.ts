@@ -206,6 +206,44 @@ describe('results of an ended run', () => {
   );
 });
 
+describe('a run Datafold did not name', () => {
+  it.concurrent(
+    "reads the diffs of the head commit's run when the answer to the submission has ci_run_id null",
+    async () => {
+      // Datafold takes the diffs (run 1001 gets them) and answers as its OpenAPI allows.
+      const { result, datafold } = await waitFor(
+        { diffOutcomes: MIXED },
+        { 'fail-on': 'bad-pks' },
+        {
+          faults: {
+            datafold: [
+              {
+                match: 'submit',
+                fault: { json: { ci_run_id: null, run_id: 5001 }, afterProcessing: true }
+              }
+            ]
+          }
+        }
+      );
+
+      expect(result.code).toBe(1);
+      expect(result.outputs['ci-run-id']).toBe('');
+      expect(JSON.parse(result.outputs['result-counts'])).toEqual({
+        different: 1,
+        identical: 2,
+        'bad-pks': 1,
+        error: 1
+      });
+      expect(errors(result)).toEqual([
+        expect.stringContaining('tripped "fail-on: bad-pks": ANALYTICS.PR_2.PAYMENTS')
+      ]);
+      expect(received(datafold)).toContain(
+        'GET /api/v1/datadiffs?ci_run_id=1001&order_by=ci_run_id&sort_order=desc&page_size=100'
+      );
+    }
+  );
+});
+
 describe('fail-on', () => {
   it.concurrent.each([
     {

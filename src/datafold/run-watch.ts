@@ -1,5 +1,6 @@
 import * as core from '@actions/core';
 import type { CiRun } from './api.js';
+import { excerpt } from '../inputs/secrets.js';
 import { ActionError } from '../runtime/errors.js';
 import { tunedMs } from '../runtime/timing.js';
 
@@ -53,7 +54,7 @@ export class RunWatch {
     if (run) this.#seen = { run, at: now };
     if (run && FINAL_STATUSES.has(run.status)) return run.status;
     if (run && run.status !== this.#lastStatus) {
-      core.info(`CI run ${run.id}: ${run.status}`);
+      core.info(`CI run ${run.id}: ${statusOf(run)}`);
       this.#lastStatus = run.status;
       this.#lastLog = now;
     } else if (now - this.#lastLog >= PROGRESS_EVERY_MS) {
@@ -64,7 +65,7 @@ export class RunWatch {
     if (!run && now - (seen?.at ?? this.#start) >= this.timing.appearWithinMs) {
       throw new ActionError(
         seen
-          ? `Datafold listed CI run ${seen.run.id} (${seen.run.status}) for commit ${this.headSha} ${seconds(seen.at - this.#start)} after the submission, and has listed no run for it since (${seconds(now - seen.at)}), so the run cannot be followed any more. Look for it in Datafold.`
+          ? `Datafold listed CI run ${seen.run.id} (${statusOf(seen.run)}) for commit ${this.headSha} ${seconds(seen.at - this.#start)} after the submission, and has listed no run for it since (${seconds(now - seen.at)}), so the run cannot be followed any more. Look for it in Datafold.`
           : `Datafold lists no CI run for commit ${this.headSha} ${seconds(elapsed)} after the submission, so there is nothing to wait for. Check the CI config in Datafold.`
       );
     }
@@ -84,10 +85,13 @@ export class RunWatch {
   }
 
   #state(run: CiRun | undefined): string {
-    if (run) return `CI run ${run.id} is still ${run.status}`;
+    if (run) return `CI run ${run.id} is still ${statusOf(run)}`;
     return this.#seen ? `CI run ${this.#seen.run.id} is no longer listed` : 'no CI run appeared';
   }
 }
+
+/** A run's status as messages show it: Datafold's text, cut, or a word for none. */
+const statusOf = (run: CiRun) => excerpt(run.status.trim(), 60) || 'without a status';
 
 function seconds(ms: number): string {
   return ms >= 120_000 ? `${Math.round(ms / 60_000)} min` : `${Math.round(ms / 1000)} s`;

@@ -301,7 +301,7 @@ function combinationProblems(raw: RawInputs): string[] {
   const failOnSet = raw['fail-on'].trim() !== '';
   if (failOnSet && !TRUE_VALUES.includes(raw.wait)) {
     problems.push(
-      'Input "fail-on": results are known only once the CI run has ended: set "wait: true" too, or remove "fail-on"'
+      'Input "fail-on": results are known only while the action waits for the CI run: set "wait: true" too, or remove "fail-on"'
     );
   }
   if (!failOnSet && TRUE_VALUES.includes(raw['fail-fast'])) {

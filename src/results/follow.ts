@@ -71,6 +71,12 @@ export async function followRun(
     if (runAnswer.status === 'rejected') throw runAnswer.reason;
     const run: CiRun | undefined = runAnswer.value;
     const status = watch.judge(run);
+    if (run && !diffs.named) {
+      // Datafold took the diffs without naming the run: the head commit's run is theirs.
+      diffs.name(run.id);
+      await diffs.list();
+      progress();
+    }
 
     if (run && status !== undefined) {
       // The list, asked at the same moment, may not show yet what ended with the run: a

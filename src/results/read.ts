@@ -42,12 +42,25 @@ export class RunDiffs {
 
   constructor(
     http: DatafoldHttp,
-    private readonly ciRunId: number | null,
+    private ciRunId: number | null,
     private readonly onFinished: (row: DiffRow) => void
   ) {
     this.#api = new DataDiffsApi(http);
     this.#host = http.host;
     if (ciRunId === null) this.#failure = 'Datafold did not name the CI run.';
+  }
+
+  /** Whether the run's id is known, so that its diffs can be listed. */
+  get named(): boolean {
+    return this.ciRunId !== null;
+  }
+
+  /**
+   * The run's id, as the runs list shows it for the head commit, when Datafold's answer to the
+   * submission did not name it (its `ci_run_id` may be null).
+   */
+  name(ciRunId: number): void {
+    this.ciRunId = ciRunId;
   }
 
   /**
