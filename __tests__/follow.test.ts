@@ -1,22 +1,14 @@
 import { describe, expect, it, jest } from '@jest/globals';
 import * as core from '../__fixtures__/core.js';
+import { dataDiffsModule, page, summaryResults } from '../__fixtures__/data-diffs.js';
 import type { CiRun, DatafoldApi } from '../src/datafold/api.js';
-import type { DataDiff, DataDiffPage, SummaryResults } from '../src/datafold/data-diffs.js';
+import type { DataDiff } from '../src/datafold/data-diffs.js';
 import type { DatafoldHttp } from '../src/datafold/http.js';
 import type { RunResults } from '../src/results/results.js';
 import { ActionError } from '../src/runtime/errors.js';
 
-const page = jest.fn<(ciRunId: number, page: number) => Promise<DataDiffPage>>();
-const summaryResults = jest.fn<(diffId: number) => Promise<SummaryResults>>();
-
 jest.unstable_mockModule('@actions/core', () => core);
-jest.unstable_mockModule('../src/datafold/data-diffs.js', () => ({
-  PAGE_SIZE: 100,
-  DataDiffsApi: class {
-    page = page;
-    summaryResults = summaryResults;
-  }
-}));
+jest.unstable_mockModule('../src/datafold/data-diffs.js', dataDiffsModule);
 const { followRun } = await import('../src/results/follow.js');
 
 const SHA = 'a'.repeat(40);

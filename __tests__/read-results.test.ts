@@ -1,21 +1,13 @@
 import { describe, expect, it, jest } from '@jest/globals';
 import * as core from '../__fixtures__/core.js';
+import { dataDiffsModule, page, summaryResults } from '../__fixtures__/data-diffs.js';
 import type { DataDiff, DataDiffPage, SummaryResults } from '../src/datafold/data-diffs.js';
 import type { DatafoldHttp } from '../src/datafold/http.js';
 import type { DiffRow } from '../src/results/results.js';
 import { ActionError } from '../src/runtime/errors.js';
 
-const page = jest.fn<(ciRunId: number, page: number) => Promise<DataDiffPage>>();
-const summaryResults = jest.fn<(diffId: number) => Promise<SummaryResults>>();
-
 jest.unstable_mockModule('@actions/core', () => core);
-jest.unstable_mockModule('../src/datafold/data-diffs.js', () => ({
-  PAGE_SIZE: 100,
-  DataDiffsApi: class {
-    page = page;
-    summaryResults = summaryResults;
-  }
-}));
+jest.unstable_mockModule('../src/datafold/data-diffs.js', dataDiffsModule);
 const { RunDiffs } = await import('../src/results/read.js');
 
 const http = { host: 'https://app.datafold.com' } as DatafoldHttp;

@@ -19115,26 +19115,14 @@ function addDiffsTable(outcome) {
     if (entries.length === 0)
         return;
     // A skip, a failure or a lost answer leaves them unsent, or unconfirmed.
-    summary_summary.addHeading(outcome.submitted ? 'Diffs submitted' : 'Diffs', 3).addTable([
-        [
-            { data: 'prod', header: true },
-            { data: 'pr', header: true },
-            { data: 'pk', header: true },
-            { data: 'include_columns', header: true },
-            { data: 'exclude_columns', header: true }
-        ],
-        ...entries
-            .slice(0, SUMMARY_ROWS)
-            .map((entry) => [
-            html_escape(entry.prod),
-            html_escape(entry.pr),
-            cell(entry.pk),
-            cell(entry.include_columns),
-            cell(entry.exclude_columns)
-        ])
+    summary_summary.addHeading(outcome.submitted ? 'Diffs submitted' : 'Diffs', 3);
+    addCutTable(['prod', 'pr', 'pk', 'include_columns', 'exclude_columns'], entries, (entry) => [
+        html_escape(entry.prod),
+        html_escape(entry.pr),
+        cell(entry.pk),
+        cell(entry.include_columns),
+        cell(entry.exclude_columns)
     ]);
-    if (entries.length > SUMMARY_ROWS)
-        summary_summary.addRaw(`<p>… and ${entries.length - SUMMARY_ROWS} more of ${entries.length} diffs.</p>`, true);
 }
 /** The discovered diffs, each with the file and line it came from, the first SUMMARY_ROWS. */
 function addDiscoveredTable({ entries, sources, filesRead }) {
@@ -19145,24 +19133,21 @@ function addDiscoveredTable({ entries, sources, filesRead }) {
     summary_summary.addHeading('Discovered', 3).addRaw(`<p>${found} in the ${files}.</p>`, true);
     if (entries.length === 0)
         return;
+    addCutTable(['prod', 'pr', 'pk', 'from'], entries, (entry, i) => [
+        html_escape(entry.prod),
+        html_escape(entry.pr),
+        cell(entry.pk),
+        `<code>${html_escape(sources[i].file)}:${sources[i].line}</code>`
+    ], ' (the <code>diffs</code> output has them all)');
+}
+/** A table of the first SUMMARY_ROWS items, one row each, then a count of the rest. */
+function addCutTable(headers, items, row, rest = '') {
     summary_summary.addTable([
-        [
-            { data: 'prod', header: true },
-            { data: 'pr', header: true },
-            { data: 'pk', header: true },
-            { data: 'from', header: true }
-        ],
-        ...entries
-            .slice(0, SUMMARY_ROWS)
-            .map((entry, i) => [
-            html_escape(entry.prod),
-            html_escape(entry.pr),
-            cell(entry.pk),
-            `<code>${html_escape(sources[i].file)}:${sources[i].line}</code>`
-        ])
+        headers.map((data) => ({ data, header: true })),
+        ...items.slice(0, SUMMARY_ROWS).map(row)
     ]);
-    if (entries.length > SUMMARY_ROWS)
-        summary_summary.addRaw(`<p>… and ${entries.length - SUMMARY_ROWS} more of ${entries.length} diffs (the <code>diffs</code> output has them all).</p>`, true);
+    if (items.length > SUMMARY_ROWS)
+        summary_summary.addRaw(`<p>… and ${items.length - SUMMARY_ROWS} more of ${items.length} diffs${rest}.</p>`, true);
 }
 /**
  * The job summary: the decision, the pull request, Datafold's ids and the diffs, appended to

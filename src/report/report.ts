@@ -59,29 +59,14 @@ function addDiffsTable(outcome: Outcome): void {
   const entries = outcome.entries ?? [];
   if (entries.length === 0) return;
   // A skip, a failure or a lost answer leaves them unsent, or unconfirmed.
-  core.summary.addHeading(outcome.submitted ? 'Diffs submitted' : 'Diffs', 3).addTable([
-    [
-      { data: 'prod', header: true },
-      { data: 'pr', header: true },
-      { data: 'pk', header: true },
-      { data: 'include_columns', header: true },
-      { data: 'exclude_columns', header: true }
-    ],
-    ...entries
-      .slice(0, SUMMARY_ROWS)
-      .map((entry) => [
-        escape(entry.prod),
-        escape(entry.pr),
-        cell(entry.pk),
-        cell(entry.include_columns),
-        cell(entry.exclude_columns)
-      ])
+  core.summary.addHeading(outcome.submitted ? 'Diffs submitted' : 'Diffs', 3);
+  addCutTable(['prod', 'pr', 'pk', 'include_columns', 'exclude_columns'], entries, (entry) => [
+    escape(entry.prod),
+    escape(entry.pr),
+    cell(entry.pk),
+    cell(entry.include_columns),
+    cell(entry.exclude_columns)
   ]);
-  if (entries.length > SUMMARY_ROWS)
-    core.summary.addRaw(
-      `<p>… and ${entries.length - SUMMARY_ROWS} more of ${entries.length} diffs.</p>`,
-      true
-    );
 }
 
 /** The discovered diffs, each with the file and line it came from, the first SUMMARY_ROWS. */
@@ -93,25 +78,33 @@ function addDiscoveredTable({ entries, sources, filesRead }: Discovered): void {
       : `${entries.length} ${entries.length === 1 ? 'table' : 'tables'}`;
   core.summary.addHeading('Discovered', 3).addRaw(`<p>${found} in the ${files}.</p>`, true);
   if (entries.length === 0) return;
-  core.summary.addTable([
-    [
-      { data: 'prod', header: true },
-      { data: 'pr', header: true },
-      { data: 'pk', header: true },
-      { data: 'from', header: true }
+  addCutTable(
+    ['prod', 'pr', 'pk', 'from'],
+    entries,
+    (entry, i) => [
+      escape(entry.prod),
+      escape(entry.pr),
+      cell(entry.pk),
+      `<code>${escape(sources[i].file)}:${sources[i].line}</code>`
     ],
-    ...entries
-      .slice(0, SUMMARY_ROWS)
-      .map((entry, i) => [
-        escape(entry.prod),
-        escape(entry.pr),
-        cell(entry.pk),
-        `<code>${escape(sources[i].file)}:${sources[i].line}</code>`
-      ])
+    ' (the <code>diffs</code> output has them all)'
+  );
+}
+
+/** A table of the first SUMMARY_ROWS items, one row each, then a count of the rest. */
+function addCutTable<T>(
+  headers: string[],
+  items: T[],
+  row: (item: T, index: number) => string[],
+  rest = ''
+): void {
+  core.summary.addTable([
+    headers.map((data) => ({ data, header: true })),
+    ...items.slice(0, SUMMARY_ROWS).map(row)
   ]);
-  if (entries.length > SUMMARY_ROWS)
+  if (items.length > SUMMARY_ROWS)
     core.summary.addRaw(
-      `<p>… and ${entries.length - SUMMARY_ROWS} more of ${entries.length} diffs (the <code>diffs</code> output has them all).</p>`,
+      `<p>… and ${items.length - SUMMARY_ROWS} more of ${items.length} diffs${rest}.</p>`,
       true
     );
 }
